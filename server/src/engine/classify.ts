@@ -1,0 +1,115 @@
+import { Minimatch } from 'minimatch';
+import { FILE_KINDS, type FileKind, type FileKindEntry } from '../shared/fileKinds';
+
+export interface FileRoles {
+  /** tests, specs, fixtures, mocks, e2e and test utilities */
+  readonly test: boolean;
+  /** `*.example`, `*.sample`, `*.template`: placeholder values by design */
+  readonly template: boolean;
+  /** docs folders and stories */
+  readonly docs: boolean;
+  /** tool configs (`vitest.config.ts`, `jest.config.js`, `drizzle.config.ts`…) */
+  readonly toolConfig: boolean;
+  /** one-off CLIs under `scripts/` */
+  readonly script: boolean;
+  /** compose files for CI/tests (`docker-compose.ci.yml`, `compose.e2e.yaml`) */
+  readonly ci: boolean;
+  /** compose files of a deployed environment (`docker-compose.prod.yml`, `…staging…`) */
+  readonly deployed: boolean;
+}
+
+export interface Classification {
+  readonly kind: FileKind;
+  readonly roles: FileRoles;
+  /** false when the file is not production material (tests, templates, docs, tool configs, CI compose) */
+  readonly production: boolean;
+}
+
+interface CompiledKind {
+  entry: FileKindEntry;
+  matchers: Minimatch[];
+}
+
+const compiled: CompiledKind[] = FILE_KINDS.map((entry) => ({
+  entry,
+  matchers: entry.globs.map((g) => new Minimatch(g, { dot: true })),
+}));
+
+const TEST_DIRS = new Set([
+  'test',
+  'tests',
+  '__tests__',
+  '__test__',
+  '__mocks__',
+  'mocks',
+  '__fixtures__',
+  'fixtures',
+  'e2e',
+  'cypress',
+  'spec',
+  'specs',
+  'test-utils',
+  'testing',
+  'testutils',
+  '__snapshots__',
+]);
+const DOC_DIRS = new Set(['docs', 'doc', 'documentation', '.storybook']);
+const TEST_FILE = /\.(test|spec|e2e|e2e-spec|bench|stories|story|cy)\.[a-z]+$/i;
+const TEMPLATE_EXT = /\.(example|sample|template|tpl|dist)$/i;
+const TEMPLATE_TOKENS = new Set(['example', 'sample', 'template', 'tpl']);
+const TOOL_CONFIG =
+  /^(\.?[\w-]+\.config|\.eslintrc|\.prettierrc|\.babelrc|\.mocharc|\.lintstagedrc|\.commitlintrc|\.releaserc|\.stylelintrc|gulpfile|gruntfile|karma\.conf|protractor\.conf|jest\.setup|vitest\.setup|setupTests)(\.[\w-]+)*\.(js|ts|mjs|cjs|mts|cts|json)$/i;
+const CI_TOKENS = new Set(['test', 'tests', 'testing', 'ci', 'e2e', 'integration', 'it']);
+const DEPLOYED_TOKENS = new Set(['prod', 'production', 'staging', 'stage', 'stg', 'prd', 'live']);
+
+function tokens(basename: string): string[] {
+  return basename.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+}
+
+/** Which entry of the table matches the path (without looking at content). */
+export function kindEntryForPath(relPath: string): FileKindEntry | undefined {
+  const p = relPath.replace(/\\/g, '/');
+  if (p.endsWith('.d.ts') || p.endsWith('.d.mts') || p.endsWith('.d.cts')) return undefined;
+  for (const c of compiled) {
+    if (c.matchers.some((m) => m.match(p))) return c.entry;
+  }
+  return undefined;
+}
+
+/** A YAML text that declares a Kubernetes object: top-level `apiVersion:` and `kind:` keys. */
+export function looksLikeKubernetes(text: string): boolean {
+  return /^apiVersion:\s*\S/m.test(text) && /^kind:\s*[A-Z]\w*/m.test(text);
+}
+
+export function rolesForPath(relPath: string, kind: FileKind): FileRoles {
+  const p = relPath.replace(/\\/g, '/');
+  const parts = p.split('/');
+  const base = parts[parts.length - 1];
+  const dirs = parts.slice(0, -1).map((d) => d.toLowerCase());
+  const baseTokens = tokens(base);
+  const test = dirs.some((d) => TEST_DIRS.has(d)) || TEST_FILE.test(base) || /^(test|tests|spec)[.\-_]/i.test(base);
+  // `email-template.ts` is code; `example.env` and `docker-compose.sample.yml` are templates.
+  const template = TEMPLATE_EXT.test(base) || (kind !== 'code' && baseTokens.some((t) => TEMPLATE_TOKENS.has(t)));
+  const docs = dirs.some((d) => DOC_DIRS.has(d)) || /\.(stories|story)\.[a-z]+$/i.test(base);
+  const toolConfig = kind === 'code' && TOOL_CONFIG.test(base);
+  const script = dirs.includes('scripts') || dirs.includes('script') || dirs.includes('bin');
+  const ci = kind === 'compose' && baseTokens.some((t) => CI_TOKENS.has(t));
+  const deployed = kind === 'compose' && baseTokens.some((t) => DEPLOYED_TOKENS.has(t));
+  return { test, template, docs, toolConfig, script, ci, deployed };
+}
+
+/**
+ * Classify a repo-relative path. `sniff` is called only when the kind depends on content (YAML that might
+ * be a Kubernetes manifest); it returns the text, or undefined when it cannot be read.
+ */
+export function classify(relPath: string, sniff?: () => string | undefined): Classification | undefined {
+  const entry = kindEntryForPath(relPath);
+  if (!entry) return undefined;
+  if (entry.sniff === 'k8s') {
+    const text = sniff?.();
+    if (text === undefined || !looksLikeKubernetes(text)) return undefined;
+  }
+  const roles = rolesForPath(relPath, entry.kind);
+  const production = !(roles.test || roles.template || roles.docs || roles.toolConfig || roles.ci);
+  return { kind: entry.kind, roles, production };
+}

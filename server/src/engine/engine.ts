@@ -1,0 +1,369 @@
+import ts from 'typescript';
+import type { FileKind } from '../shared/fileKinds';
+import { commentSyntaxOf } from '../shared/fileKinds';
+import { isDevGated } from './ast';
+import type { Classification } from './classify';
+import { defaultConfig, type ResolvedConfig } from './config';
+import { fixUntilStable } from './fixes';
+import { matchDirective, parseDirectives, type Directive } from './suppressions';
+import { detectStyle, type Style } from './style';
+import { LineIndex } from './text';
+import type { CodeVisitor, Finding, Fix, ReportDescriptor, Rule, RuleContext, Severity } from './types';
+import { parseYaml, type YamlFile } from './yamlFile';
+
+/** Diagnostics the engine itself produces (not rules of the catalog). */
+export const ENGINE_DIAGNOSTICS = {
+  'parse-error': { severity: 'info' as Severity, summary: 'The file could not be parsed; rules ran on what the parser recovered and no fixes are offered.' },
+  'internal-error': { severity: 'error' as Severity, summary: 'A rule failed on this file; the other rules still ran. Please report it.' },
+  'unused-disable-directive': { severity: 'warning' as Severity, summary: 'A prodready-disable directive that suppresses nothing.' },
+  'disable-without-reason': { severity: 'warning' as Severity, summary: 'A prodready-disable directive without a `-- reason`.' },
+} as const;
+export type EngineDiagnosticId = keyof typeof ENGINE_DIAGNOSTICS;
+
+export const CODE_KINDS: ReadonlySet<FileKind> = new Set(['code', 'next.config']);
+export const YAML_KINDS: ReadonlySet<FileKind> = new Set(['compose', 'k8s', 'workflow']);
+
+export interface LintInput {
+  /** path relative to the project root, POSIX separators */
+  readonly path: string;
+  readonly absPath: string;
+  readonly text: string;
+  readonly classification: Classification;
+  readonly config?: ResolvedConfig;
+  /** a SourceFile from a type-checked Program (type-aware runs); otherwise the engine parses */
+  readonly sourceFile?: ts.SourceFile;
+  readonly checker?: ts.TypeChecker;
+  readonly requireReason?: boolean;
+  readonly reportUnusedDirectives?: boolean;
+  /** only run these rules (fix loops, ESLint parity tests) */
+  readonly onlyRules?: ReadonlySet<string>;
+}
+
+export interface InternalError {
+  readonly ruleId: string;
+  readonly message: string;
+  readonly stack?: string;
+}
+
+export interface FileResult {
+  readonly path: string;
+  readonly absPath: string;
+  readonly kind: FileKind;
+  /** every finding, suppressed ones included (with `suppressed` set) */
+  readonly findings: Finding[];
+  readonly internalErrors: InternalError[];
+  readonly parseError: boolean;
+  /** whether a syntax tree was built for this file */
+  readonly parsed: boolean;
+}
+
+export interface Engine {
+  readonly rules: readonly Rule[];
+  readonly defaultConfig: ResolvedConfig;
+  lint(input: LintInput): FileResult;
+  /**
+   * Apply every safe fix to the input's text, re-linting until stable (ESLint's loop), and lint the result.
+   * Suppressed findings are not fixed.
+   */
+  fix(input: LintInput): { text: string; fixed: number; result: FileResult };
+}
+
+const SCRIPT_KIND: Record<string, ts.ScriptKind> = {
+  ts: ts.ScriptKind.TS,
+  mts: ts.ScriptKind.TS,
+  cts: ts.ScriptKind.TS,
+  tsx: ts.ScriptKind.TSX,
+  js: ts.ScriptKind.JS,
+  mjs: ts.ScriptKind.JS,
+  cjs: ts.ScriptKind.JS,
+  jsx: ts.ScriptKind.JSX,
+};
+
+export function scriptKindFor(path: string): ts.ScriptKind {
+  const ext = path.slice(path.lastIndexOf('.') + 1).toLowerCase();
+  // .js files often hold JSX (CRA, Next pages); TS's JSX kind parses plain JS as well.
+  if (ext === 'js') return ts.ScriptKind.JSX;
+  return SCRIPT_KIND[ext] ?? ts.ScriptKind.TS;
+}
+
+/** Parse TypeScript/JavaScript once; ASTs are never cached by the engine. */
+export function parseCode(path: string, text: string): ts.SourceFile {
+  return ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKindFor(path));
+}
+
+function parseDiagnosticsOf(sf: ts.SourceFile): readonly ts.DiagnosticWithLocation[] {
+  return (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+}
+
+function format(template: string, data: Record<string, string | number> | undefined): string {
+  if (!data) return template;
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) => (k in data ? String(data[k]) : m));
+}
+
+/** Map of SyntaxKind name → number, so visitors can be written with readable keys. */
+const KIND_BY_NAME = new Map<string, number>();
+for (const name of Object.keys(ts.SyntaxKind)) {
+  const v = (ts.SyntaxKind as unknown as Record<string, number>)[name];
+  if (typeof v === 'number' && !/^(First|Last)/.test(name) && !KIND_BY_NAME.has(name)) KIND_BY_NAME.set(name, v);
+}
+
+export function syntaxKindOf(name: string): number | undefined {
+  return KIND_BY_NAME.get(name);
+}
+
+interface Listener {
+  readonly rule: Rule;
+  readonly fn: (node: ts.Node) => void;
+}
+
+export function createEngine(opts: { rules: readonly Rule[] }): Engine {
+  const rules = [...opts.rules].sort((a, b) => a.id.localeCompare(b.id));
+  const fallback = defaultConfig(rules);
+
+  function lint(input: LintInput): FileResult {
+    const { text, classification } = input;
+    const kind = classification.kind;
+    const config = input.config ?? fallback;
+    const findings: Finding[] = [];
+    const internalErrors: InternalError[] = [];
+    const base = { path: input.path, absPath: input.absPath, kind };
+    if (!classification.production) {
+      return { ...base, findings, internalErrors, parseError: false, parsed: false };
+    }
+
+    const active: { rule: Rule; severity: Severity; options: Record<string, unknown> }[] = [];
+    for (const rule of rules) {
+      if (!rule.kinds.includes(kind)) continue;
+      if (input.onlyRules && !input.onlyRules.has(rule.id)) continue;
+      const setting = config.rules.get(rule.id);
+      const severity = setting ? setting.severity : rule.severity;
+      if (severity === 'off') continue;
+      if (rule.textHint && !rule.textHint.test(text)) continue;
+      active.push({ rule, severity, options: setting?.options ?? {} });
+    }
+
+    const lines = new LineIndex(text);
+    const directives = parseDirectives(text, lines, commentSyntaxOf(kind));
+    let sourceFile = input.sourceFile;
+    let parsed = !!sourceFile;
+    let yamlFile: YamlFile | undefined;
+    let style: Style | undefined;
+    const seen = new Set<string>();
+    const failed = new Set<string>();
+
+    const getSourceFile = (): ts.SourceFile => {
+      if (!sourceFile) {
+        if (!CODE_KINDS.has(kind)) throw new Error(`no TypeScript syntax tree for a ${kind} file`);
+        sourceFile = parseCode(input.absPath || input.path, text);
+        parsed = true;
+      }
+      return sourceFile;
+    };
+    const getYaml = (): YamlFile => {
+      if (!yamlFile) {
+        if (!YAML_KINDS.has(kind)) throw new Error(`no YAML documents for a ${kind} file`);
+        yamlFile = parseYaml(text);
+        parsed = true;
+      }
+      return yamlFile;
+    };
+
+    function push(ruleId: string, messageId: string, severity: Severity, message: string, start: number, end: number, fix?: Fix, suggestions?: readonly Fix[]): void {
+      const s = lines.position(start);
+      const e = lines.position(Math.max(start, end));
+      const key = `${ruleId}:${s.line}`;
+      if (seen.has(key)) return; // one finding per rule per line
+      seen.add(key);
+      findings.push({
+        ruleId,
+        messageId,
+        severity,
+        message,
+        path: input.path,
+        absPath: input.absPath,
+        line: s.line,
+        column: s.column,
+        endLine: e.line,
+        endColumn: e.column,
+        start,
+        end: Math.max(start, end),
+        ...(fix ? { fix } : {}),
+        ...(suggestions && suggestions.length ? { suggestions } : {}),
+      });
+    }
+
+    const listeners: Listener[][] = [];
+    const endHooks: { rule: Rule; fn: () => void }[] = [];
+
+    for (const a of active) {
+      const rule = a.rule;
+      const ctx: RuleContext = {
+        ruleId: rule.id,
+        file: { path: input.path, absPath: input.absPath, kind, roles: classification.roles, text },
+        options: a.options as RuleContext['options'],
+        get style() {
+          return (style ??= detectStyle(text));
+        },
+        lines,
+        get sourceFile() {
+          return getSourceFile();
+        },
+        get yaml() {
+          return getYaml();
+        },
+        checker: input.checker,
+        report(d: ReportDescriptor) {
+          const template = rule.messages[d.messageId];
+          if (template === undefined) throw new Error(`rule ${rule.id} reported unknown messageId "${d.messageId}"`);
+          let start: number;
+          let end: number;
+          if (d.node) {
+            if (isDevGated(d.node)) return;
+            start = d.node.getStart(getSourceFile());
+            end = d.node.getEnd();
+          } else if (d.range) {
+            [start, end] = d.range;
+          } else throw new Error(`rule ${rule.id} reported without node or range`);
+          push(rule.id, d.messageId, a.severity, format(template, d.data), start, end, d.fix ?? undefined, d.suggestions);
+        },
+      };
+      try {
+        const visitor = rule.check(ctx) as CodeVisitor | void;
+        if (visitor) {
+          for (const [name, fn] of Object.entries(visitor)) {
+            if (!fn) continue;
+            if (name === 'end') {
+              endHooks.push({ rule, fn: fn as () => void });
+              continue;
+            }
+            const k = KIND_BY_NAME.get(name);
+            if (k === undefined) throw new Error(`unknown SyntaxKind "${name}" in visitor`);
+            (listeners[k] ??= []).push({ rule, fn: fn as (n: ts.Node) => void });
+          }
+        }
+      } catch (err) {
+        fail(rule.id, err);
+      }
+    }
+
+    function fail(ruleId: string, err: unknown): void {
+      if (failed.has(ruleId)) return;
+      failed.add(ruleId);
+      const e = err instanceof Error ? err : new Error(String(err));
+      internalErrors.push({ ruleId, message: e.message, stack: e.stack });
+    }
+
+    if (listeners.length || endHooks.length) {
+      const sf = getSourceFile();
+      const visit = (node: ts.Node): void => {
+        const ls = listeners[node.kind];
+        if (ls) {
+          for (const l of ls) {
+            if (failed.size && failed.has(l.rule.id)) continue;
+            try {
+              l.fn(node);
+            } catch (err) {
+              fail(l.rule.id, err);
+            }
+          }
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(sf);
+      for (const h of endHooks) {
+        if (failed.has(h.rule.id)) continue;
+        try {
+          h.fn();
+        } catch (err) {
+          fail(h.rule.id, err);
+        }
+      }
+    }
+
+    // Findings of a rule that failed are dropped: a half-run rule's output cannot be trusted.
+    let result = failed.size ? findings.filter((f) => !failed.has(f.ruleId)) : findings;
+    for (const e of internalErrors) {
+      result.push(
+        mkFinding('internal-error', 'internalError', `Rule "${e.ruleId}" failed on this file: ${e.message}`, 0, 0),
+      );
+    }
+
+    // Parse errors: one info finding at the first error; no fixes on a file that does not parse.
+    let parseError = false;
+    let firstError: { offset: number; message: string } | undefined;
+    if (sourceFile) {
+      const diags = parseDiagnosticsOf(sourceFile);
+      if (diags.length) firstError = { offset: diags[0].start, message: ts.flattenDiagnosticMessageText(diags[0].messageText, ' ') };
+    } else if (yamlFile && yamlFile.errors.length) {
+      firstError = yamlFile.errors[0];
+    }
+    if (firstError) {
+      parseError = true;
+      result = result.map((f) => (f.fix ? { ...f, fix: undefined, suggestions: undefined } : f));
+      result.push(mkFinding('parse-error', 'parseError', `The file could not be parsed: ${firstError.message}`, firstError.offset, firstError.offset));
+    }
+
+    // Suppressions.
+    for (const f of result) {
+      if (f.ruleId === 'parse-error' || f.ruleId === 'internal-error') continue;
+      const d = matchDirective(directives, f.ruleId, f.line);
+      if (d) f.suppressed = { kind: 'inSource', justification: d.reason, directive: d.text, line: d.line };
+    }
+    if (input.requireReason) {
+      for (const d of directives) {
+        if (!d.reason) {
+          result.push(mkFinding('disable-without-reason', 'noReason', `The directive "${d.text}" gives no reason; write one after " -- ".`, d.start, d.end));
+        }
+      }
+    }
+    if (input.reportUnusedDirectives) {
+      for (const d of directives) {
+        const unused = d.ruleIds.length ? d.ruleIds.filter((id) => !d.used.has(id)) : d.used.size ? [] : ['(all rules)'];
+        for (const id of unused) {
+          // A directive for a rule that is off or does not apply to this kind suppresses nothing: reported too.
+          result.push(
+            mkFinding(
+              'unused-disable-directive',
+              'unused',
+              id === '(all rules)' ? `Unused "${d.text}": no finding on its target.` : `Unused "${d.text}": no "${id}" finding to suppress.`,
+              d.start,
+              d.end,
+            ),
+          );
+        }
+      }
+    }
+
+    result.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
+    return { ...base, findings: result, internalErrors, parseError, parsed };
+
+    function mkFinding(ruleId: EngineDiagnosticId, messageId: string, message: string, start: number, end: number): Finding {
+      const s = lines.position(start);
+      const e = lines.position(end);
+      return {
+        ruleId,
+        messageId,
+        severity: ENGINE_DIAGNOSTICS[ruleId].severity,
+        message,
+        path: input.path,
+        absPath: input.absPath,
+        line: s.line,
+        column: s.column,
+        endLine: e.line,
+        endColumn: e.column,
+        start,
+        end,
+      };
+    }
+  }
+
+  function fix(input: LintInput): { text: string; fixed: number; result: FileResult } {
+    const { text, fixed } = fixUntilStable(input.text, (t) => lint({ ...input, text: t, sourceFile: undefined, checker: undefined }).findings);
+    const result = fixed ? lint({ ...input, text, sourceFile: undefined, checker: undefined }) : lint(input);
+    return { text, fixed, result };
+  }
+
+  return { rules, defaultConfig: fallback, lint, fix };
+}
+
+export type { Directive };
