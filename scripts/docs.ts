@@ -1,0 +1,23 @@
+/** `npm run docs`: regenerate the rule pages' meta tables and the README's rules table. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { rules } from '../rules/index';
+import { withMeta, withRulesTable } from './docsGen';
+
+const root = process.cwd();
+for (const r of rules) {
+  const file = path.join(root, 'rules', r.id, 'README.md');
+  const text = fs.readFileSync(file, 'utf8');
+  const next = withMeta(text, r);
+  if (next !== text) {
+    fs.writeFileSync(file, next);
+    console.log(`updated ${path.relative(root, file)}`);
+  }
+}
+const readme = path.join(root, 'README.md');
+const text = fs.readFileSync(readme, 'utf8');
+const next = withRulesTable(text, rules);
+if (next !== text) {
+  fs.writeFileSync(readme, next);
+  console.log('updated README.md');
+}
