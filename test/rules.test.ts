@@ -60,9 +60,10 @@ describe.each(cases.map((c) => [`${c.ruleId}/${c.name}`, c] as const))('fixture 
     }
   });
 
-  it('messages, columns and fix titles', () => {
+  it('messages, columns and fix titles', async () => {
+    // One snapshot file per case, so rules never share (or race on) a snapshot file.
     const lines = results.flatMap((r) => r.findings.filter((f) => f.ruleId === c.ruleId).map(describeFinding));
-    expect(lines).toMatchSnapshot();
+    await expect(lines.join('\n') + '\n').toMatchFileSnapshot(path.join(__dirname, '__snapshots__', 'rules', c.ruleId, `${c.name}.txt`));
   });
 
   const fixable = results.some((r) => r.findings.some((f) => f.ruleId === c.ruleId && f.fix));

@@ -1,0 +1,85 @@
+/**
+ * Env-read shapes: how real code reads an environment variable. Used by fallback-secret, open-cors,
+ * hardcoded-localhost and friends. Syntax only: names are resolved within the file.
+ */
+import { ts, dottedName, staticName, stringValue, unwrap } from '../../server/src/engine/api';
+
+export interface EnvRead {
+  /** the variable name, when static (`process.env.JWT_SECRET` → JWT_SECRET) */
+  readonly name: string | undefined;
+  readonly node: ts.Expression;
+}
+
+/** Identifiers bound to the env object in this file: `const { env } = process`, `import { env } from '$env/dynamic/private'`. */
+export function envAliases(sf: ts.SourceFile): Set<string> {
+  const names = new Set<string>();
+  for (const st of sf.statements) {
+    if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
+      const mod = st.moduleSpecifier.text;
+      const b = st.importClause?.namedBindings;
+      if ((mod === '$env/dynamic/private' || mod === '$env/dynamic/public' || mod === 'process' || mod === 'node:process') && b && ts.isNamedImports(b)) {
+        for (const el of b.elements) if ((el.propertyName ?? el.name).text === 'env') names.add(el.name.text);
+      }
+      if ((mod === 'process' || mod === 'node:process') && st.importClause?.name) {
+        // import process from 'node:process' → process.env is handled by the generic shape
+      }
+    }
+    if (ts.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) collectAlias(d, names);
+    }
+  }
+  return names;
+}
+
+function collectAlias(d: ts.VariableDeclaration, names: Set<string>): void {
+  if (!d.initializer) return;
+  const init = unwrap(d.initializer);
+  // const { env } = process  /  const { env: e } = process
+  if (ts.isObjectBindingPattern(d.name) && ts.isIdentifier(init) && init.text === 'process') {
+    for (const el of d.name.elements) {
+      if (staticName(el.propertyName ?? el.name) === 'env' && ts.isIdentifier(el.name)) names.add(el.name.text);
+    }
+  }
+  // const env = process.env  /  const env = import.meta.env
+  if (ts.isIdentifier(d.name) && isEnvObject(init, new Set())) names.add(d.name.text);
+}
+
+/** `process.env`, `import.meta.env`, `Bun.env`, `globalThis.process.env`, or an alias of one of them. */
+export function isEnvObject(node: ts.Node, aliases: ReadonlySet<string>): boolean {
+  const n = unwrap(node);
+  if (ts.isIdentifier(n)) return aliases.has(n.text);
+  if (ts.isPropertyAccessExpression(n) && n.name.text === 'env') {
+    const obj = unwrap(n.expression);
+    if (ts.isMetaProperty(obj)) return true; // import.meta.env
+    const name = dottedName(obj);
+    return name === 'process' || name === 'globalThis.process' || name === 'Bun' || name === 'global.process';
+  }
+  return false;
+}
+
+/**
+ * If `node` reads an env variable, which one: `process.env.X`, `process.env['X']`, `env.X` (alias),
+ * `import.meta.env.X`, `Deno.env.get('X')`, `Bun.env.X`, `configService.get('X')` / `config.get('X')`
+ * (NestJS ConfigService and similar), `getEnv('X')`/`requireEnv('X')`-style helpers.
+ */
+export function envRead(node: ts.Node, aliases: ReadonlySet<string>): EnvRead | undefined {
+  const n = unwrap(node) as ts.Expression;
+  if (ts.isPropertyAccessExpression(n) && isEnvObject(n.expression, aliases)) return { name: n.name.text, node: n };
+  if (ts.isElementAccessExpression(n) && isEnvObject(n.expression, aliases)) {
+    return { name: staticName(n.argumentExpression), node: n };
+  }
+  if (ts.isCallExpression(n)) {
+    const callee = dottedName(n.expression);
+    const arg0 = n.arguments[0];
+    if (!callee || !arg0) return undefined;
+    if (callee === 'Deno.env.get') return { name: stringValue(arg0), node: n };
+    // NestJS ConfigService: this.configService.get('X'), configService.getOrThrow is not a fallback shape
+    if (/(^|\.)(configService|config|appConfig|cfg|ConfigService)\.get$/i.test(callee) && stringValue(arg0) !== undefined) {
+      return { name: stringValue(arg0), node: n };
+    }
+    if (/(^|\.)(getEnv|env|readEnv|getEnvVar|getEnvironmentVariable)$/.test(callee) && stringValue(arg0) !== undefined) {
+      return { name: stringValue(arg0), node: n };
+    }
+  }
+  return undefined;
+}
