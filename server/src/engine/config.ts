@@ -50,6 +50,10 @@ export function editDistance(a: string, b: string): number {
 }
 
 export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const w = word.toLowerCase();
+  // An abbreviation or an extension of a valid value ("warn" → "warning", "exposed-ports" → "exposed-port").
+  const prefix = candidates.find((c) => w.length >= 3 && (c.toLowerCase().startsWith(w) || w.startsWith(c.toLowerCase())));
+  if (prefix) return prefix;
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
