@@ -74,14 +74,16 @@ export function formatText(report: Report, color: boolean): string {
     }
     out.push('');
   }
-  for (const s of report.skipped) out.push(c('gray', `skipped ${s.path}: ${s.reason}`));
-  if (report.skipped.length) out.push('');
   const s = summarize(report);
   const parts = [`${s.errors} error${s.errors === 1 ? '' : 's'}`, `${s.warnings} warning${s.warnings === 1 ? '' : 's'}`, `${s.infos} info`];
   const extra: string[] = [];
   if (s.fixable) extra.push(`${s.fixable} fixable with --fix`);
   if (s.suppressed) extra.push(`${s.suppressed} suppressed`);
   if (report.fixedCount) extra.push(`${report.fixedCount} fixed`);
+  if (report.skipped.length) {
+    const reasons = [...new Set(report.skipped.map((x) => x.reason.replace(/:.*/, '')))].join('/');
+    extra.push(`${report.skipped.length} skipped (${reasons}; listed in --format json)`);
+  }
   const head = s.findings
     ? c('bold', c(s.errors ? 'red' : 'yellow', `✖ ${s.findings} problem${s.findings === 1 ? '' : 's'} (${parts.join(', ')})`))
     : c('green', '✔ no problems');

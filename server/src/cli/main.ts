@@ -190,8 +190,9 @@ async function lintCommand(args: readonly string[], io: CliIO): Promise<number> 
     color: false,
   };
   if (opts.fix && opts.fixDryRun) fail('--fix and --fix-dry-run cannot be used together.');
-  const noColor = values['no-color'] || io.env.NO_COLOR !== undefined;
-  opts.color = !noColor && (!!values.color || io.env.FORCE_COLOR !== undefined || (io.isTTY && !opts.output));
+  // no-color.org: NO_COLOR present and not empty disables colour; FORCE_COLOR likewise forces it.
+  const noColor = values['no-color'] || !!io.env.NO_COLOR;
+  opts.color = !noColor && (!!values.color || !!io.env.FORCE_COLOR || (io.isTTY && !opts.output));
   if (opts.config && !fs.existsSync(path.resolve(io.cwd, opts.config))) fail(`config file not found: ${opts.config}`);
 
   const engine = createEngine({ rules: allRules });
