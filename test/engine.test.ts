@@ -401,3 +401,54 @@ describe('text helpers', () => {
     ]);
   });
 });
+
+describe('type-aware scans', () => {
+  const typedRule = defineRule({
+    id: 'test-typed',
+    title: 'Typed',
+    summary: 'Flags identifiers passed to log() whose type has a password property.',
+    severity: 'error',
+    kinds: ['code'],
+    scope: 'file',
+    checklist: 'test',
+    fixable: false,
+    hasSuggestions: false,
+    messages: { typed: '{{name}} has a password.', untyped: 'no types for {{name}}' },
+    textHint: /log\(/,
+    usesTypes: true,
+    check(ctx) {
+      return {
+        CallExpression(node: ts.CallExpression) {
+          const arg = node.arguments[0];
+          if (!arg || !ts.isIdentifier(arg)) return;
+          if (!ctx.checker) {
+            ctx.report({ node, messageId: 'untyped', data: { name: arg.text } });
+            return;
+          }
+          if (ctx.checker.getTypeAtLocation(arg).getProperty('password')) ctx.report({ node, messageId: 'typed', data: { name: arg.text } });
+        },
+      };
+    },
+  });
+
+  it('builds one Program per tsconfig, uses the checker inside it and syntax outside', async () => {
+    const { scan } = await import('../server/src/engine');
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const os = await import('node:os');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-typed-'));
+    fs.mkdirSync(path.join(dir, 'app', 'src'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'app', 'tsconfig.json'), '{ "compilerOptions": { "strict": true, "moduleResolution": "node10" }, "include": ["src"] }');
+    fs.writeFileSync(path.join(dir, 'app', 'src', 'a.ts'), 'interface User { id: string; password: string }\ndeclare const u: User;\ndeclare const n: { id: string };\ndeclare function log(x: unknown): void;\nlog(u);\nlog(n);\n');
+    fs.writeFileSync(path.join(dir, 'app', 'webpack.js'), 'log(cfg);\n');
+    const eng = createEngine({ rules: [typedRule] });
+    const res = scan(eng, { paths: [dir], cwd: dir, root: dir, typeAware: true });
+    const byPath = Object.fromEntries(res.files.map((f) => [f.path, f.findings.map((x) => `${x.line}:${x.messageId}`)]));
+    expect(byPath['app/src/a.ts']).toEqual(['5:typed']);
+    expect(byPath['app/webpack.js']).toEqual(['1:untyped']);
+    expect(res.typeAware).toMatchObject({ programs: 1, typedFiles: 1, untypedFiles: 1, failures: [] });
+    const plain = scan(eng, { paths: [dir], cwd: dir, root: dir });
+    expect(plain.files.find((f) => f.path === 'app/src/a.ts')!.findings.map((x) => x.messageId)).toEqual(['untyped', 'untyped']);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { classify } from './classify';
-import type { Engine, FileResult, LintInput } from './engine';
+import { classify, type Classification } from './classify';
+import type { ResolvedConfig } from './config';
+import { CODE_KINDS, type Engine, type FileResult, type LintInput } from './engine';
 import { ProjectResolver, toPosix } from './project';
+import { buildProgram, newTypeAwareStats, TsconfigFinder, type TypeAwareStats, type TypedProgram } from './typeAware';
 import { skipReason, walkFiles, type WalkIssue } from './walk';
 
 export interface ScanOptions {
@@ -14,6 +16,8 @@ export interface ScanOptions {
   readonly requireReason?: boolean;
   readonly reportUnusedDirectives?: boolean;
   readonly onlyRules?: ReadonlySet<string>;
+  /** build type information (one Program per tsconfig) for files that a type-using rule wants */
+  readonly typeAware?: boolean;
 }
 
 export interface SkippedFile {
@@ -25,8 +29,9 @@ export interface ScanResult {
   readonly files: FileResult[];
   readonly skipped: SkippedFile[];
   readonly issues: WalkIssue[];
-  /** how many files were looked at (classified and read) */
+  /** how many files were classified as one of our kinds (production or not) */
   readonly scanned: number;
+  readonly typeAware?: TypeAwareStats;
 }
 
 /** Read a file as text: UTF-8, or UTF-16 when it has a UTF-16 byte-order mark. */
@@ -41,6 +46,14 @@ export function readText(absPath: string): string {
   return buf.toString('utf8');
 }
 
+interface Candidate {
+  readonly absPath: string;
+  readonly rel: string;
+  readonly config: ResolvedConfig;
+  readonly classification: Classification;
+  readonly text: string;
+}
+
 /**
  * Lint the files under `paths`, one at a time: read, classify, parse once, run every rule in one pass,
  * drop the syntax tree. `onFile` sees each result as it is made (progress, streaming output).
@@ -52,6 +65,30 @@ export function scan(engine: Engine, opts: ScanOptions, onFile?: (r: FileResult,
   const results: FileResult[] = [];
   const skipped: SkippedFile[] = [];
   let scanned = 0;
+
+  const lintOne = (c: Candidate, typed?: TypedProgram): void => {
+    const sourceFile = typed?.program.getSourceFile(c.absPath);
+    const input: LintInput = {
+      path: c.rel,
+      absPath: c.absPath,
+      text: sourceFile ? sourceFile.text : c.text,
+      classification: c.classification,
+      config: c.config,
+      requireReason: opts.requireReason,
+      reportUnusedDirectives: opts.reportUnusedDirectives,
+      onlyRules: opts.onlyRules,
+      ...(sourceFile && typed ? { sourceFile, checker: typed.checker } : {}),
+    };
+    const r = engine.lint(input);
+    results.push(r);
+    onFile?.(r, input);
+  };
+
+  const typeRules = opts.typeAware ? engine.rules.filter((r) => r.usesTypes) : [];
+  const stats = opts.typeAware ? newTypeAwareStats() : undefined;
+  const finder = opts.typeAware ? new TsconfigFinder(opts.root ?? '/') : undefined;
+  const groups = new Map<string, Candidate[]>();
+
   for (const absPath of files) {
     const project = resolver.forFile(absPath);
     const rel = toPosix(path.relative(project.root, absPath));
@@ -84,19 +121,40 @@ export function scan(engine: Engine, opts: ScanOptions, onFile?: (r: FileResult,
       skipped.push({ absPath, reason: why });
       continue;
     }
-    const input: LintInput = {
-      path: rel,
-      absPath,
-      text: t,
-      classification: c,
-      config,
-      requireReason: opts.requireReason,
-      reportUnusedDirectives: opts.reportUnusedDirectives,
-      onlyRules: opts.onlyRules,
-    };
-    const r = engine.lint(input);
-    results.push(r);
-    onFile?.(r, input);
+    const cand: Candidate = { absPath, rel, config, classification: c, text: t };
+    if (finder && CODE_KINDS.has(c.kind) && typeRules.some((r) => r.kinds.includes(c.kind) && (!r.textHint || r.textHint.test(t)))) {
+      const tsconfig = finder.find(absPath);
+      if (tsconfig) {
+        let g = groups.get(tsconfig);
+        if (!g) groups.set(tsconfig, (g = []));
+        g.push(cand);
+        continue;
+      }
+      stats!.untypedFiles++;
+    }
+    lintOne(cand);
   }
-  return { files: results, skipped, issues, scanned };
+
+  // Type-aware groups: one Program at a time, released before the next.
+  for (const [tsconfig, group] of groups) {
+    let typed: TypedProgram | undefined;
+    try {
+      typed = buildProgram(tsconfig);
+      stats!.programs++;
+      stats!.programFiles += typed.fileCount;
+      stats!.buildMs += typed.buildMs;
+    } catch (e) {
+      stats!.failures.push(`${tsconfig}: ${(e as Error).message}`);
+    }
+    for (const c of group) {
+      const inProgram = !!typed?.program.getSourceFile(c.absPath);
+      if (inProgram) stats!.typedFiles++;
+      else stats!.untypedFiles++;
+      lintOne(c, inProgram ? typed : undefined);
+    }
+    typed = undefined;
+  }
+  if (groups.size) results.sort((a, b) => (a.absPath < b.absPath ? -1 : a.absPath > b.absPath ? 1 : 0));
+
+  return { files: results, skipped, issues, scanned, ...(stats ? { typeAware: stats } : {}) };
 }

@@ -95,6 +95,8 @@ export interface RuleDefinition {
    * (and a code file no rule wants is not even parsed). Must never exclude a file the rule could flag.
    */
   readonly textHint?: RegExp;
+  /** The rule reads `ctx.checker` when it is there: on `--type-aware` runs a Program is built for its files. */
+  readonly usesTypes?: boolean;
   check(ctx: RuleContext): CodeVisitor | void;
 }
 
