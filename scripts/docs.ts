@@ -7,6 +7,11 @@ import { withMeta, withRulesTable } from './docsGen';
 const root = process.cwd();
 for (const r of rules) {
   const file = path.join(root, 'rules', r.id, 'README.md');
+  if (!fs.existsSync(file)) {
+    console.error(`missing ${path.relative(root, file)}: write the rule's doc page`);
+    process.exitCode = 1;
+    continue;
+  }
   const text = fs.readFileSync(file, 'utf8');
   const next = withMeta(text, r);
   if (next !== text) {
