@@ -141,6 +141,19 @@ describe('prodready lint', () => {
     expect(run(['lint', '--fix'], dir).stdout).not.toContain('fixed');
   });
 
+  it('--fix keeps the file mode and a UTF-16 encoding', () => {
+    const file = path.join(dir, 'ops', 'compose.yaml');
+    const text = 'services:\n  redis:\n    image: redis\n    ports:\n      - "6379:6379"\n';
+    fs.writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    fs.chmodSync(file, 0o640);
+    run(['lint', '--fix', 'ops/compose.yaml'], dir);
+    const bytes = fs.readFileSync(file);
+    expect([...bytes.subarray(0, 2)]).toEqual([0xff, 0xfe]);
+    expect(bytes.subarray(2).toString('utf16le')).toBe(text.replace('"6379:6379"', '"127.0.0.1:6379:6379"'));
+    expect(fs.statSync(file).mode & 0o777).toBe(0o640);
+    expect(fs.readdirSync(path.join(dir, 'ops')).filter((f) => f.includes('prodready'))).toEqual([]);
+  });
+
   it('--fix-dry-run prints a unified diff and writes nothing', () => {
     const before = fs.readFileSync(path.join(dir, 'docker-compose.yml'), 'utf8');
     const r = run(['lint', '--fix-dry-run'], dir);

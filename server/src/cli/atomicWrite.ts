@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { decodeText, encodeText } from '../engine';
 
 export type WriteOutcome = 'written' | 'changed on disk since it was read' | `cannot write: ${string}`;
 
@@ -10,11 +11,13 @@ export type WriteOutcome = 'written' | 'changed on disk since it was read' | `ca
  */
 export function writeFileAtomic(file: string, text: string, expected: string): WriteOutcome {
   let mode: number;
+  let bytes: Buffer;
   try {
     const st = fs.statSync(file);
     mode = st.mode & 0o7777;
-    const current = fs.readFileSync(file, 'utf8');
-    if (current !== expected) return 'changed on disk since it was read';
+    const current = decodeText(fs.readFileSync(file));
+    if (current.text !== expected) return 'changed on disk since it was read';
+    bytes = encodeText(text, current.encoding);
   } catch (e) {
     return `cannot write: ${(e as Error).message}`;
   }
@@ -22,7 +25,7 @@ export function writeFileAtomic(file: string, text: string, expected: string): W
   try {
     const fd = fs.openSync(tmp, 'w', mode);
     try {
-      fs.writeFileSync(fd, text);
+      fs.writeFileSync(fd, bytes);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);

@@ -34,16 +34,30 @@ export interface ScanResult {
   readonly typeAware?: TypeAwareStats;
 }
 
-/** Read a file as text: UTF-8, or UTF-16 when it has a UTF-16 byte-order mark. */
-export function readText(absPath: string): string {
-  const buf = fs.readFileSync(absPath);
-  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return buf.subarray(2).toString('utf16le');
+export type TextEncoding = 'utf8' | 'utf16le' | 'utf16be';
+
+/** Decode file bytes: UTF-8 (a UTF-8 BOM stays in the text as U+FEFF), or UTF-16 when it has a UTF-16 BOM. */
+export function decodeText(buf: Buffer): { text: string; encoding: TextEncoding } {
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return { text: buf.subarray(2).toString('utf16le'), encoding: 'utf16le' };
   if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
-    const swapped = Buffer.from(buf.subarray(2));
+    const swapped = Buffer.from(buf.subarray(2 - (buf.length % 2)));
     swapped.swap16();
-    return swapped.toString('utf16le');
+    return { text: swapped.toString('utf16le'), encoding: 'utf16be' };
   }
-  return buf.toString('utf8');
+  return { text: buf.toString('utf8'), encoding: 'utf8' };
+}
+
+/** Encode text back into the bytes of the encoding it was read in (BOM included for UTF-16). */
+export function encodeText(text: string, encoding: TextEncoding): Buffer {
+  if (encoding === 'utf8') return Buffer.from(text, 'utf8');
+  const body = Buffer.from(text, 'utf16le');
+  if (encoding === 'utf16be') body.swap16();
+  return Buffer.concat([Buffer.from(encoding === 'utf16le' ? [0xff, 0xfe] : [0xfe, 0xff]), body]);
+}
+
+/** Read a file as text (see decodeText). */
+export function readText(absPath: string): string {
+  return decodeText(fs.readFileSync(absPath)).text;
 }
 
 interface Candidate {
