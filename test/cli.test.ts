@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rules } from '../rules/index';
 import { copyDir, tmpDir } from './harness';
 
@@ -30,6 +30,10 @@ beforeEach(() => {
     fs.mkdirSync(path.join(dir, d), { recursive: true });
     fs.writeFileSync(path.join(dir, d, 'docker-compose.yml'), 'services:\n  redis:\n    image: redis\n    ports:\n      - "6379:6379"\n');
   }
+});
+
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 const json = (s: string) => JSON.parse(s);

@@ -31,6 +31,7 @@ describe('walk', () => {
     expect(rel).toEqual(['docker-compose.yml', 'src/a.ts', 'src/sub/keep.ts']);
     // an explicitly named file is always taken
     expect(walkFiles(['src/b.local.ts'], root)).toHaveLength(1);
+    fs.rmSync(root, { recursive: true, force: true });
   });
 
   it('does not loop on symbolic links to folders and reports missing paths', () => {
@@ -42,6 +43,7 @@ describe('walk', () => {
     const files = walkFiles(['.', 'missing'], root, issues).map((f) => path.relative(root, f));
     expect(files).toEqual([path.join('a', 'b.ts'), path.join('a', 'linked.ts')]);
     expect(issues).toEqual([{ path: 'missing', message: 'no such file or directory' }]);
+    fs.rmSync(root, { recursive: true, force: true });
   });
 
   it('tells generated, minified and binary files', () => {
@@ -62,5 +64,6 @@ describe('walk', () => {
     expect(readText(path.join(root, 'le.ts'))).toBe('const a = 1;\n');
     expect(readText(path.join(root, 'be.ts'))).toBe('const b = 2;\n');
     expect(readText(path.join(root, 'u8.ts'))).toBe('const é = 3;\n');
+    fs.rmSync(root, { recursive: true, force: true });
   });
 });
