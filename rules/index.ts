@@ -1,5 +1,6 @@
-/** Every rule, sorted by id. Generated order is checked by a test. */
+/** Every rule, sorted by id (a test checks the order). */
 import type { Rule } from '../server/src/engine/api';
 import exposedPort from './exposed-port/rule';
+import fallbackSecret from './fallback-secret/rule';
 
-export const rules: readonly Rule[] = [exposedPort];
+export const rules: readonly Rule[] = [exposedPort, fallbackSecret];
