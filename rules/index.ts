@@ -2,5 +2,6 @@
 import type { Rule } from '../server/src/engine/api';
 import exposedPort from './exposed-port/rule';
 import fallbackSecret from './fallback-secret/rule';
+import openCors from './open-cors/rule';
 
-export const rules: readonly Rule[] = [exposedPort, fallbackSecret];
+export const rules: readonly Rule[] = [exposedPort, fallbackSecret, openCors];
