@@ -2,6 +2,7 @@
 import type { Rule } from '../server/src/engine/api';
 import exposedPort from './exposed-port/rule';
 import fallbackSecret from './fallback-secret/rule';
+import missingTimeout from './missing-timeout/rule';
 import openCors from './open-cors/rule';
 
-export const rules: readonly Rule[] = [exposedPort, fallbackSecret, openCors];
+export const rules: readonly Rule[] = [exposedPort, fallbackSecret, missingTimeout, openCors];

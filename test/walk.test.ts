@@ -67,3 +67,19 @@ describe('walk', () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 });
+
+describe('project roots', () => {
+  it('outside any repository, paths are relative to the scanned folder, so test folders are still seen', async () => {
+    const { createEngine, scan } = await import('../server/src/engine');
+    const { rules } = await import('../rules/index');
+    const root = tmpDir('roots');
+    const compose = 'services:\n  redis:\n    image: redis\n    ports:\n      - "6379:6379"\n';
+    write(root, 'app/docker-compose.yml', compose);
+    write(root, 'app/test/docker-compose.yml', compose);
+    const outside = tmpDir('cwd');
+    const res = scan(createEngine({ rules }), { paths: [path.join(root, 'app')], cwd: outside });
+    expect(res.files.map((f) => f.path)).toEqual(['docker-compose.yml']);
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(outside, { recursive: true, force: true });
+  });
+});

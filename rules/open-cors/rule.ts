@@ -4,6 +4,7 @@ import {
   dottedName,
   getProperty,
   hasSpread,
+  insertProperty,
   isUseClient,
   someDescendant,
   staticName,
@@ -364,16 +365,7 @@ function originFix(ctx: RuleContext, value: ts.Expression, v: Verdict): Fix | un
   return { title: FIX_TITLE, edits: [{ start: value.getStart(), end: value.getEnd(), text: allowlistExpr(ctx) }] };
 }
 
-/** Add `origin: …` as the first property of an options object, on its own line when the object spans lines. */
-function insertOriginFix(ctx: RuleContext, obj: ts.ObjectLiteralExpression): Fix | undefined {
-  const first = obj.properties[0];
-  const prop = `origin: ${allowlistExpr(ctx)}`;
-  if (!first) return { title: FIX_TITLE, edits: [{ start: obj.getStart() + 1, end: obj.getEnd() - 1, text: ` ${prop} ` }] };
-  const start = first.getStart();
-  const multiline = ctx.lines.lineOf(obj.getStart()) !== ctx.lines.lineOf(start);
-  if (multiline) {
-    const indent = ctx.style.indentAt(start);
-    return { title: FIX_TITLE, edits: [{ start, end: start, text: `${prop},${ctx.style.eol}${indent}` }] };
-  }
-  return { title: FIX_TITLE, edits: [{ start, end: start, text: `${prop}, ` }] };
+/** Add `origin: …` as the first property of an options object, in the object's own layout. */
+function insertOriginFix(ctx: RuleContext, obj: ts.ObjectLiteralExpression): Fix {
+  return { title: FIX_TITLE, edits: insertProperty(ctx.sourceFile, ctx.lines, ctx.style, obj, `origin: ${allowlistExpr(ctx)}`, 'first') };
 }

@@ -8,9 +8,11 @@ import type { Rule, RuleDefinition } from './types';
 export { ts };
 export * from './types';
 export * from './ast';
+export { insertProperty, appendArgument } from './edits';
 export { mapGet, mapPair, resolveNode, scalarString, isAlias, isMap, isSeq, isScalar, isPair } from './yamlFile';
 export type { YamlFile, Document, YamlNode, Pair, YAMLMap, Scalar } from './yamlFile';
 export type { Style } from './style';
+export type { PackageInfo } from './packages';
 export type { LineIndex } from './text';
 export type { FileKind } from '../shared/fileKinds';
 

@@ -7,6 +7,7 @@ import { defaultConfig, type ResolvedConfig } from './config';
 import { fixUntilStable } from './fixes';
 import { matchDirective, parseDirectives, type Directive } from './suppressions';
 import { detectStyle, type Style } from './style';
+import { PackageLookup } from './packages';
 import { LineIndex } from './text';
 import type { CodeVisitor, Finding, Fix, ReportDescriptor, Rule, RuleContext, Severity } from './types';
 import { parseYaml, type YamlFile } from './yamlFile';
@@ -59,6 +60,8 @@ export interface FileResult {
 
 export interface Engine {
   readonly rules: readonly Rule[];
+  /** forget cached package.json reads (the language server calls this when one changes) */
+  clearCaches(): void;
   readonly defaultConfig: ResolvedConfig;
   lint(input: LintInput): FileResult;
   /**
@@ -119,6 +122,7 @@ interface Listener {
 export function createEngine(opts: { rules: readonly Rule[] }): Engine {
   const rules = [...opts.rules].sort((a, b) => a.id.localeCompare(b.id));
   const fallback = defaultConfig(rules);
+  const packages = new PackageLookup();
 
   function lint(input: LintInput): FileResult {
     const { text, classification } = input;
@@ -212,6 +216,9 @@ export function createEngine(opts: { rules: readonly Rule[] }): Engine {
           return getYaml();
         },
         checker: input.checker,
+        get packageJson() {
+          return packages.forFile(input.absPath);
+        },
         report(d: ReportDescriptor) {
           const template = rule.messages[d.messageId];
           if (template === undefined) throw new Error(`rule ${rule.id} reported unknown messageId "${d.messageId}"`);
@@ -363,7 +370,7 @@ export function createEngine(opts: { rules: readonly Rule[] }): Engine {
     return { text, fixed, result };
   }
 
-  return { rules, defaultConfig: fallback, lint, fix };
+  return { rules, defaultConfig: fallback, lint, fix, clearCaches: () => packages.clear() };
 }
 
 export type { Directive };

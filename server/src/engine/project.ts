@@ -26,6 +26,8 @@ export class ProjectResolver {
     private readonly explicitConfig?: string,
     /** a fixed project root (tests, the language server's workspace folder): configs are not looked for above it */
     private readonly fixedRoot?: string,
+    /** the folders being scanned: the root of a file outside any config or git repository */
+    private readonly scanRoots: readonly string[] = [],
   ) {}
 
   private lookup(dir: string): { configPath?: string; gitRoot?: string } {
@@ -75,8 +77,15 @@ export class ProjectResolver {
     const found = this.lookup(path.dirname(absPath));
     if (found.configPath) return { root: path.dirname(found.configPath), config: this.loadConfig(found.configPath) };
     if (found.gitRoot) return { root: found.gitRoot, config: this.defaults };
-    const rel = path.relative(this.fallbackRoot, absPath);
-    return { root: rel.startsWith('..') || path.isAbsolute(rel) ? path.dirname(absPath) : this.fallbackRoot, config: this.defaults };
+    // Not in a repository: paths are relative to the scanned folder that holds the file (the outermost one,
+    // so `test/` and `fixtures/` segments below it are seen), else to the working directory.
+    const inside = (dir: string): boolean => {
+      const rel = path.relative(dir, absPath);
+      return !rel.startsWith('..') && !path.isAbsolute(rel);
+    };
+    const scanRoot = this.scanRoots.filter(inside).sort((a, b) => a.length - b.length)[0];
+    if (scanRoot) return { root: scanRoot, config: this.defaults };
+    return { root: inside(this.fallbackRoot) ? this.fallbackRoot : path.dirname(absPath), config: this.defaults };
   }
 }
 

@@ -75,7 +75,16 @@ interface Candidate {
 export function scan(engine: Engine, opts: ScanOptions, onFile?: (r: FileResult, input: LintInput) => void): ScanResult {
   const issues: WalkIssue[] = [];
   const files = walkFiles(opts.paths, opts.cwd, issues);
-  const resolver = new ProjectResolver(engine.rules, engine.defaultConfig, opts.cwd, opts.configPath, opts.root);
+  const scanRoots = opts.paths
+    .map((p) => path.resolve(opts.cwd, p))
+    .filter((p) => {
+      try {
+        return fs.statSync(p).isDirectory();
+      } catch {
+        return false;
+      }
+    });
+  const resolver = new ProjectResolver(engine.rules, engine.defaultConfig, opts.cwd, opts.configPath, opts.root, scanRoots);
   const results: FileResult[] = [];
   const skipped: SkippedFile[] = [];
   let scanned = 0;

@@ -2,6 +2,7 @@ import type ts from 'typescript';
 import type { FileKind } from '../shared/fileKinds';
 import type { FileRoles } from './classify';
 import type { Style } from './style';
+import type { PackageInfo } from './packages';
 import type { LineIndex } from './text';
 import type { YamlFile } from './yamlFile';
 
@@ -74,6 +75,8 @@ export interface RuleContext {
   readonly yaml: YamlFile;
   /** Present only on type-aware runs, for files inside a tsconfig program. */
   readonly checker: ts.TypeChecker | undefined;
+  /** The nearest package.json above the file (its dependencies), read once per folder. */
+  readonly packageJson: PackageInfo | undefined;
   report(descriptor: ReportDescriptor): void;
 }
 
