@@ -121,6 +121,9 @@ describe('file-kind table', () => {
     expect(classify('deploy/docker-compose.staging.yaml')!.roles.deployed).toBe(true);
     expect(classify('docker-compose.yml')!.roles.deployed).toBe(false);
     expect(classify('scripts/migrate.ts')!.roles.script).toBe(true);
+    expect(classify('apps/web/seed.ts')!.roles.script).toBe(true);
+    expect(classify('prisma/seeds/users.ts')!.roles.script).toBe(true);
+    expect(classify('src/seedling.ts')!.roles.script).toBe(false);
   });
 });
 

@@ -11,6 +11,8 @@ describe('isSecretName', () => {
     'TOKEN_TTL_SECONDS', 'API_KEY_HEADER', 'PASSWORD_MIN_LENGTH', 'TLS_KEY_PATH', 'JWT_EXPIRES_IN', 'SESSION_COOKIE_NAME',
     'SECRET_MANAGER_REGION', 'NEXT_PUBLIC_API_KEY', 'VITE_FIREBASE_API_KEY', 'publishableKey', 'tokenType', 'passport',
     'RESET_PASSWORD_URL', 'GOOGLE_CLIENT_ID', 'CACHE_KEY', 'PORT', 'DATABASE_URL', 'keyword', 'STRIPE_PUBLISHABLE_KEY',
+    'envWithoutSecrets', 'credentialKey', 'hasPassword', 'isTokenValid', 'redactedToken',
+    'MAX_TOKENS', 'totalTokens', 'promptTokens', 'nextPageToken', 'continuationToken', 'nextToken',
   ];
   for (const n of secret) it(`${n} is a secret`, () => expect(isSecretName(n)).toBe(true));
   for (const n of notSecret) it(`${n} is not a secret`, () => expect(isSecretName(n)).toBe(false));

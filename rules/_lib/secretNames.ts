@@ -159,6 +159,12 @@ const METADATA_WORDS = new Set([
   'cookie',
 ]);
 
+/** Words that say a name is about a secret rather than holding one. */
+const NEGATION_WORDS = new Set(['without', 'no', 'redacted', 'masked', 'sanitized', 'safe', 'has', 'is', 'should', 'needs', 'requires', 'valid', 'invalid', 'missing', 'hint']);
+
+/** Words before "token(s)" that make it a count or a page cursor rather than a credential. */
+const COUNT_WORDS = new Set(['max', 'min', 'total', 'prompt', 'completion', 'input', 'output', 'num', 'count', 'used', 'remaining', 'cached', 'reasoning', 'estimated', 'limit', 'next', 'page', 'continuation', 'cursor', 'sync', 'pagination']);
+
 /** Public by design: prefixes that bundlers inline into browser code. */
 export function isPublicEnvName(name: string): boolean {
   return /^(NEXT_PUBLIC_|VITE_|PUBLIC_|REACT_APP_|EXPO_PUBLIC_|NUXT_PUBLIC_|GATSBY_|STORYBOOK_)/.test(name);
@@ -194,6 +200,12 @@ export function isSecretName(name: string, opts: SecretNameOptions = {}): boolea
     else if (/^(api|private|secret|encryption|signing|access)key$/.test(w)) secretAt = i;
   }
   if (secretAt < 0) return false;
+  // `envWithoutSecrets`, `redactedToken`, `maskedPassword`, `hasPassword`, `isTokenValid`: about a secret, not one.
+  if (words.some((w) => NEGATION_WORDS.has(w))) return false;
+  // `credentialKey`, `passwordKey`, `tokenKey`: the name under which a secret is stored, not the secret.
+  if (words[secretAt + 1] === 'key' && /^(credentials?|creds|password|pass|pwd|tokens?)$/.test(words[secretAt])) return false;
+  // `MAX_TOKENS`, `totalTokens`, `promptTokens`: counts of (LLM) tokens, not credentials.
+  if (/^tokens?$/.test(words[secretAt]) && words.slice(0, secretAt).some((w) => COUNT_WORDS.has(w))) return false;
   const after = words.slice(secretAt + 1);
   if (after.some((w) => METADATA_WORDS.has(w))) return false;
   // `TOKEN_TYPE`-like metadata before… `tokenType`: handled above. `SECRET_KEY_BASE` is still secret.

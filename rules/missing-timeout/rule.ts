@@ -1,3 +1,4 @@
+import { inServerFunction, runtimeSide } from '../_lib/runtimeSide';
 import {
   appendArgument,
   calleeMethod,
@@ -6,23 +7,16 @@ import {
   enclosingFunction,
   getProperty,
   insertProperty,
-  isUseClient,
   someDescendant,
   stringValue,
   ts,
   unwrap,
   type Fix,
-  type PackageInfo,
 } from '../../server/src/engine/api';
 
 const AXIOS_METHODS: Record<string, number> = { get: 1, delete: 1, head: 1, options: 1, post: 2, put: 2, patch: 2, request: 0, getUri: -1, postForm: 2, putForm: 2, patchForm: 2 };
 const GOT_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'stream']);
 const SUPERAGENT_METHODS = new Set(['get', 'post', 'put', 'patch', 'del', 'delete', 'head', 'options']);
-/** Folders whose code runs in the browser. */
-const BROWSER_DIRS = new Set(['components', 'hooks', 'client', 'frontend', 'browser', 'public', 'static', 'ui', 'widgets', 'views', 'stores', 'store', 'contexts']);
-const BROWSER_PACKAGES = /^(react|react-dom|vue|svelte|@angular\/core|solid-js|preact|@tanstack\/react-query|swr|react-router|react-router-dom|@remix-run\/react|next\/navigation|next\/router)$/;
-const SERVER_PACKAGES = /^(node:|express$|fastify$|koa$|@nestjs\/|next\/server$|next\/headers$|@remix-run\/node$|http$|https$|fs$|child_process$|bullmq$|pg$|ioredis$|@prisma\/client$)/;
-
 interface Imports {
   axios: Set<string>;
   got: Set<string>;
@@ -32,12 +26,10 @@ interface Imports {
   fetchLike: Set<string>;
   /** names shadowing the global fetch (a local function, a param, an unrelated import) */
   shadowsFetch: boolean;
-  browserImport: boolean;
-  serverImport: boolean;
 }
 
 function collectImports(sf: ts.SourceFile): Imports {
-  const im: Imports = { axios: new Set(), got: new Set(), superagent: new Set(), http: new Set(), fetchLike: new Set(), shadowsFetch: false, browserImport: false, serverImport: false };
+  const im: Imports = { axios: new Set(), got: new Set(), superagent: new Set(), http: new Set(), fetchLike: new Set(), shadowsFetch: false };
   const bind = (pkg: string, names: string[]): void => {
     if (pkg === 'axios') names.forEach((n) => im.axios.add(n));
     else if (pkg === 'got') names.forEach((n) => im.got.add(n));
@@ -45,8 +37,6 @@ function collectImports(sf: ts.SourceFile): Imports {
     else if (/^(node:)?(http|https)$/.test(pkg)) names.forEach((n) => im.http.add(n));
     else if (/^(node-fetch|undici|cross-fetch|isomorphic-fetch)$/.test(pkg)) names.forEach((n) => im.fetchLike.add(n));
     else if (names.includes('fetch')) im.shadowsFetch = true;
-    if (BROWSER_PACKAGES.test(pkg)) im.browserImport = true;
-    if (SERVER_PACKAGES.test(pkg)) im.serverImport = true;
   };
   for (const st of sf.statements) {
     if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
@@ -69,69 +59,6 @@ function collectImports(sf: ts.SourceFile): Imports {
     } else if (ts.isFunctionDeclaration(st) && st.name?.text === 'fetch') im.shadowsFetch = true;
   }
   return im;
-}
-
-function hasJsx(sf: ts.SourceFile): boolean {
-  if (!/\.(tsx|jsx|js)$/.test(sf.fileName)) return false;
-  return someDescendant(sf, (n) => ts.isJsxElement(n) || ts.isJsxSelfClosingElement(n) || ts.isJsxFragment(n));
-}
-
-/** Server code: route handlers, server actions, API folders, `.server.` modules, server frameworks. */
-function serverMarkers(sf: ts.SourceFile, path: string, im: Imports): boolean {
-  // Next/Nuxt API routes, server folders and server packages of a monorepo; a SPA's `src/api/` is client code.
-  if (/(^|\/)(pages|app)\/api\//.test(path)) return true;
-  if (/(^|\/)(server|servers|backend|worker|workers|lambda|functions)(\/|$)/.test(path)) return true;
-  if (/(^|\/)(apps|services|packages)\/(api|server|backend|worker)[\w-]*\//.test(path)) return true;
-  if (/\.server\.[a-z]+$|(^|\/)route\.[a-z]+$|(^|\/)\+server\.[a-z]+$|(^|\/)\+page\.server\.[a-z]+$/.test(path)) return true;
-  if (im.serverImport) return true;
-  for (const st of sf.statements) {
-    if (ts.isExpressionStatement(st) && ts.isStringLiteral(st.expression)) {
-      if (st.expression.text === 'use server') return true;
-      continue;
-    }
-    break;
-  }
-  return false;
-}
-
-type Side = 'browser' | 'server' | 'mixed';
-
-/**
- * Where does this file's code run? `'use client'` → browser; `'use server'`, API folders, `.server.` modules and
- * server-only imports → server; React/Vue/Svelte components (JSX, UI-framework imports) next to server markers
- * (a Remix route, a Next page with getServerSideProps) → mixed: only calls inside loaders, actions and route
- * handlers count; without server markers → browser. Otherwise UI folders and window/document use → browser.
- */
-const UI_DEPS = ['react', 'react-dom', 'vue', 'svelte', '@angular/core', 'solid-js', 'preact'];
-/** Full-stack frameworks: their packages mix server and browser modules, decided file by file. */
-const FULLSTACK_DEPS = ['next', '@remix-run/node', '@remix-run/server-runtime', '@remix-run/react', '@sveltejs/kit', 'nuxt', 'astro', '@nestjs/core', 'react-router'];
-
-function sideOf(sf: ts.SourceFile, path: string, im: Imports, pkg: PackageInfo | undefined): Side {
-  if (isUseClient(sf)) return 'browser';
-  // A front-end package (React/Vue/… and no full-stack framework: a SPA, perhaps with a small express server
-  // for its static files): its modules run in the browser unless they show server markers.
-  if (pkg && UI_DEPS.some((d) => pkg.dependencies.has(d)) && !FULLSTACK_DEPS.some((d) => pkg.dependencies.has(d))) {
-    return serverMarkers(sf, path, im) ? 'server' : 'browser';
-  }
-  const server = serverMarkers(sf, path, im);
-  const ui = im.browserImport || hasJsx(sf);
-  if (ui) return server ? 'mixed' : 'browser';
-  if (server) return 'server';
-  const dirs = path.split('/').slice(0, -1);
-  if (dirs.some((d) => BROWSER_DIRS.has(d.toLowerCase()))) return 'browser';
-  if (/\b(window|document|localStorage|sessionStorage|navigator)\s*\./.test(sf.text)) return 'browser';
-  return 'server';
-}
-
-/** Functions of a mixed module that run on the server. */
-const SERVER_FUNCTIONS = /^(loader|action|getServerSideProps|getStaticProps|getStaticPaths|generateMetadata|generateStaticParams|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|load)$/;
-
-function inServerFunction(node: ts.Node): boolean {
-  for (let n: ts.Node | undefined = node.parent; n && !ts.isSourceFile(n); n = n.parent) {
-    if (ts.isFunctionDeclaration(n) && n.name && SERVER_FUNCTIONS.test(n.name.text)) return true;
-    if ((ts.isArrowFunction(n) || ts.isFunctionExpression(n)) && ts.isVariableDeclaration(n.parent) && ts.isIdentifier(n.parent.name) && SERVER_FUNCTIONS.test(n.parent.name.text)) return true;
-  }
-  return false;
 }
 
 export default defineRule({
@@ -160,7 +87,7 @@ export default defineRule({
   check(ctx) {
     const sf = ctx.sourceFile;
     const im = collectImports(sf);
-    const side = sideOf(sf, ctx.file.path, im, ctx.packageJson);
+    const side = runtimeSide(sf, ctx.file.path, ctx.packageJson);
     if (side === 'browser') return;
     const ms = Number(ctx.options.timeoutMs ?? 30_000);
     const msText = ms >= 10_000 ? String(ms).replace(/\B(?=(\d{3})+(?!\d))/g, '_') : String(ms);

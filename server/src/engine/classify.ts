@@ -92,7 +92,8 @@ export function rolesForPath(relPath: string, kind: FileKind): FileRoles {
   const template = TEMPLATE_EXT.test(base) || (kind !== 'code' && baseTokens.some((t) => TEMPLATE_TOKENS.has(t)));
   const docs = dirs.some((d) => DOC_DIRS.has(d)) || /\.(stories|story)\.[a-z]+$/i.test(base);
   const toolConfig = kind === 'code' && TOOL_CONFIG.test(base);
-  const script = dirs.includes('scripts') || dirs.includes('script') || dirs.includes('bin');
+  // one-off CLIs and database seeding (`scripts/`, `bin/`, `seed.ts`, `prisma/seeds/`)
+  const script = dirs.some((d) => d === 'scripts' || d === 'script' || d === 'bin' || d === 'seeds' || d === 'seeders') || /^seed(s|er)?(\.|-|$)/i.test(base);
   const ci = kind === 'compose' && baseTokens.some((t) => CI_TOKENS.has(t));
   const deployed = kind === 'compose' && baseTokens.some((t) => DEPLOYED_TOKENS.has(t));
   return { test, template, docs, toolConfig, script, ci, deployed };
