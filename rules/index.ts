@@ -2,8 +2,9 @@
 import type { Rule } from '../server/src/engine/api';
 import exposedPort from './exposed-port/rule';
 import fallbackSecret from './fallback-secret/rule';
+import idor from './idor/rule';
 import loggedSecret from './logged-secret/rule';
 import missingTimeout from './missing-timeout/rule';
 import openCors from './open-cors/rule';
 
-export const rules: readonly Rule[] = [exposedPort, fallbackSecret, loggedSecret, missingTimeout, openCors];
+export const rules: readonly Rule[] = [exposedPort, fallbackSecret, idor, loggedSecret, missingTimeout, openCors];
