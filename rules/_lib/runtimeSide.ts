@@ -28,6 +28,8 @@ function importedPackages(sf: ts.SourceFile): string[] {
 
 function hasJsx(sf: ts.SourceFile): boolean {
   if (!/\.(tsx|jsx|js)$/.test(sf.fileName)) return false;
+  // JSX needs a closing tag or a self-closing one: skip the walk for files without either
+  if (!sf.text.includes('</') && !sf.text.includes('/>')) return false;
   return someDescendant(sf, (n) => ts.isJsxElement(n) || ts.isJsxSelfClosingElement(n) || ts.isJsxFragment(n));
 }
 
@@ -58,7 +60,15 @@ function serverMarkers(sf: ts.SourceFile, path: string, pkgs: readonly string[])
  * the module shows server markers; UI modules (JSX, UI-framework imports) with server markers → mixed, without →
  * browser; server markers → server; UI folders and window/document use → browser; anything else → server.
  */
+const memo = new WeakMap<ts.SourceFile, Side>();
+
 export function runtimeSide(sf: ts.SourceFile, path: string, pkg: PackageInfo | undefined): Side {
+  let side = memo.get(sf);
+  if (!side) memo.set(sf, (side = computeSide(sf, path, pkg)));
+  return side;
+}
+
+function computeSide(sf: ts.SourceFile, path: string, pkg: PackageInfo | undefined): Side {
   if (isUseClient(sf)) return 'browser';
   const pkgs = importedPackages(sf);
   const server = serverMarkers(sf, path, pkgs);

@@ -146,8 +146,10 @@ export function createEngine(opts: { rules: readonly Rule[] }): Engine {
       active.push({ rule, severity, options: setting?.options ?? {} });
     }
 
-    const lines = new LineIndex(text);
-    const directives = parseDirectives(text, lines, commentSyntaxOf(kind));
+    // Built on first use: most files have no finding and no directive.
+    let lineIndex: LineIndex | undefined;
+    const lineIdx = (): LineIndex => (lineIndex ??= new LineIndex(text));
+    const directives = text.includes('prodready-disable') ? parseDirectives(text, lineIdx(), commentSyntaxOf(kind)) : [];
     let sourceFile = input.sourceFile;
     let parsed = !!sourceFile;
     let yamlFile: YamlFile | undefined;
@@ -173,8 +175,8 @@ export function createEngine(opts: { rules: readonly Rule[] }): Engine {
     };
 
     function push(ruleId: string, messageId: string, severity: Severity, message: string, start: number, end: number, fix?: Fix, suggestions?: readonly Fix[]): void {
-      const s = lines.position(start);
-      const e = lines.position(Math.max(start, end));
+      const s = lineIdx().position(start);
+      const e = lineIdx().position(Math.max(start, end));
       const key = `${ruleId}:${s.line}`;
       if (seen.has(key)) return; // one finding per rule per line
       seen.add(key);
@@ -208,7 +210,9 @@ export function createEngine(opts: { rules: readonly Rule[] }): Engine {
         get style() {
           return (style ??= detectStyle(text));
         },
-        lines,
+        get lines() {
+          return lineIdx();
+        },
         get sourceFile() {
           return getSourceFile();
         },
@@ -345,8 +349,8 @@ export function createEngine(opts: { rules: readonly Rule[] }): Engine {
     return { ...base, findings: result, internalErrors, parseError, parsed };
 
     function mkFinding(ruleId: EngineDiagnosticId, messageId: string, message: string, start: number, end: number): Finding {
-      const s = lines.position(start);
-      const e = lines.position(end);
+      const s = lineIdx().position(start);
+      const e = lineIdx().position(end);
       return {
         ruleId,
         messageId,
