@@ -455,3 +455,36 @@ describe('type-aware scans', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('logged-secret with type information', () => {
+  it('reports a neutrally named argument whose type has a password field only on type-aware runs', async () => {
+    const { scan } = await import('../server/src/engine');
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const os = await import('node:os');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'prodready-typed-ls-'));
+    fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), '{ "compilerOptions": { "strict": true }, "include": ["src"] }');
+    fs.writeFileSync(
+      path.join(dir, 'src', 'audit.ts'),
+      [
+        'import pino from "pino";',
+        'const logger = pino();',
+        'interface Row { id: string; passwordHash: string }',
+        'interface Meta { id: string; createdAt: Date }',
+        'export function audit(row: Row, meta: Meta) {',
+        '  logger.info(row);',
+        '  logger.info(meta);',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const eng = createEngine({ rules });
+    const typed = scan(eng, { paths: [dir], cwd: dir, root: dir, typeAware: true });
+    const plain = scan(eng, { paths: [dir], cwd: dir, root: dir });
+    const lines = (r: typeof typed) => r.files.flatMap((f) => f.findings.filter((x) => x.ruleId === 'logged-secret').map((x) => `${x.line}:${x.messageId}`));
+    expect(lines(typed)).toEqual(['6:typedSecret']);
+    expect(lines(plain)).toEqual([]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
