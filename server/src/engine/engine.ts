@@ -174,13 +174,10 @@ export function createEngine(opts: { rules: readonly Rule[] }): Engine {
       return yamlFile;
     };
 
-    function push(ruleId: string, messageId: string, severity: Severity, message: string, start: number, end: number, fix?: Fix, suggestions?: readonly Fix[]): void {
+    function finding(ruleId: string, messageId: string, severity: Severity, message: string, start: number, end: number, fix?: Fix, suggestions?: readonly Fix[]): Finding {
       const s = lineIdx().position(start);
       const e = lineIdx().position(Math.max(start, end));
-      const key = `${ruleId}:${s.line}`;
-      if (seen.has(key)) return; // one finding per rule per line
-      seen.add(key);
-      findings.push({
+      return {
         ruleId,
         messageId,
         severity,
@@ -195,7 +192,15 @@ export function createEngine(opts: { rules: readonly Rule[] }): Engine {
         end: Math.max(start, end),
         ...(fix ? { fix } : {}),
         ...(suggestions && suggestions.length ? { suggestions } : {}),
-      });
+      };
+    }
+
+    function push(ruleId: string, messageId: string, severity: Severity, message: string, start: number, end: number, fix?: Fix, suggestions?: readonly Fix[]): void {
+      const f = finding(ruleId, messageId, severity, message, start, end, fix, suggestions);
+      const key = `${ruleId}:${f.line}`;
+      if (seen.has(key)) return; // one finding per rule per line
+      seen.add(key);
+      findings.push(f);
     }
 
     const listeners: Listener[][] = [];
@@ -349,22 +354,7 @@ export function createEngine(opts: { rules: readonly Rule[] }): Engine {
     return { ...base, findings: result, internalErrors, parseError, parsed };
 
     function mkFinding(ruleId: EngineDiagnosticId, messageId: string, message: string, start: number, end: number): Finding {
-      const s = lineIdx().position(start);
-      const e = lineIdx().position(end);
-      return {
-        ruleId,
-        messageId,
-        severity: ENGINE_DIAGNOSTICS[ruleId].severity,
-        message,
-        path: input.path,
-        absPath: input.absPath,
-        line: s.line,
-        column: s.column,
-        endLine: e.line,
-        endColumn: e.column,
-        start,
-        end,
-      };
+      return finding(ruleId, messageId, ENGINE_DIAGNOSTICS[ruleId].severity, message, start, end);
     }
   }
 
