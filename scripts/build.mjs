@@ -1,5 +1,4 @@
-// Builds the bundles with esbuild: the CLI (dist/cli.js). The language server and the extension
-// bundles are added by their own entries as they land.
+// Builds the bundles with esbuild: the CLI (dist/cli.js) and the language server (dist/server.js).
 import { build } from 'esbuild';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,3 +22,4 @@ const common = {
 };
 
 await build({ ...common, entryPoints: ['server/src/cli/index.ts'], outfile: 'dist/cli.js' });
+await build({ ...common, entryPoints: ['server/src/lsp/index.ts'], outfile: 'dist/server.js' });
