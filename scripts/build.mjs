@@ -1,4 +1,5 @@
-// Builds the bundles with esbuild: the CLI (dist/cli.js) and the language server (dist/server.js).
+// Builds the bundles with esbuild: the CLI (dist/cli.js), the language server (dist/server.js)
+// and the VS Code extension (dist/extension.js, `vscode` left to the host).
 import { build } from 'esbuild';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,3 +24,4 @@ const common = {
 
 await build({ ...common, entryPoints: ['server/src/cli/index.ts'], outfile: 'dist/cli.js' });
 await build({ ...common, entryPoints: ['server/src/lsp/index.ts'], outfile: 'dist/server.js' });
+await build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });

@@ -435,6 +435,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return actions;
   });
 
+  connection.onRequest('prodready/scanWorkspace', async () => {
+    await scanWorkspace();
+    return null;
+  });
+
   connection.onExecuteCommand(async (params) => {
     if (params.command !== SHOW_DOC_COMMAND) return;
     const id = String(params.arguments?.[0] ?? '');
