@@ -71,7 +71,7 @@ function updateStatus(item: vscode.StatusBarItem): void {
       else if (d.severity === vscode.DiagnosticSeverity.Warning) warnings++;
     }
   }
-  item.text = `$(shield) prodready ${errors} $(error) ${warnings} $(warning)`;
+  item.text = `$(shield) prodready $(error) ${errors} $(warning) ${warnings}`;
   item.tooltip = 'prodready: production-readiness findings. Click to open the Problems panel.';
 }
 
