@@ -30,13 +30,16 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
   ];
   context.subscriptions.push(...watchers);
   output ??= vscode.window.createOutputChannel('prodready');
+  const run = vscode.workspace.getConfiguration('prodready').get<'onType' | 'onSave'>('run', 'onType');
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(),
+    // pulled diagnostics follow prodready.run: on every change, or only when the file is saved
+    diagnosticPullOptions: { onChange: run === 'onType', onSave: true, onTabs: false },
     synchronize: { fileEvents: watchers },
     outputChannel: output,
     initializationOptions: {
       enable: vscode.workspace.getConfiguration('prodready').get('enable', true),
-      run: vscode.workspace.getConfiguration('prodready').get('run', 'onType'),
+      run,
       scope: vscode.workspace.getConfiguration('prodready').get('scope', 'workspace'),
     },
     middleware: {
