@@ -4,7 +4,7 @@
  * package.json decide. Used by rules whose checklist item is about server code (missing-timeout,
  * logged-secret).
  */
-import { isUseClient, someDescendant, ts, type PackageInfo } from '../../server/src/engine/api';
+import { hasDirective, isUseClient, someDescendant, ts, type PackageInfo } from '../../server/src/engine/api';
 
 export type Side = 'browser' | 'server' | 'mixed';
 
@@ -33,17 +33,6 @@ function hasJsx(sf: ts.SourceFile): boolean {
   return someDescendant(sf, (n) => ts.isJsxElement(n) || ts.isJsxSelfClosingElement(n) || ts.isJsxFragment(n));
 }
 
-function directive(sf: ts.SourceFile, text: string): boolean {
-  for (const st of sf.statements) {
-    if (ts.isExpressionStatement(st) && ts.isStringLiteral(st.expression)) {
-      if (st.expression.text === text) return true;
-      continue;
-    }
-    break;
-  }
-  return false;
-}
-
 /** Server code: route handlers, server actions, server folders, `.server.` modules, server-only imports. */
 function serverMarkers(sf: ts.SourceFile, path: string, pkgs: readonly string[]): boolean {
   // Next/Nuxt API routes, server folders and server packages of a monorepo; a SPA's `src/api/` is client code.
@@ -52,7 +41,7 @@ function serverMarkers(sf: ts.SourceFile, path: string, pkgs: readonly string[])
   if (/(^|\/)(apps|services|packages)\/(api|server|backend|worker)[\w-]*\//.test(path)) return true;
   if (/\.server\.[a-z]+$|(^|\/)route\.[a-z]+$|(^|\/)\+server\.[a-z]+$|(^|\/)\+page\.server\.[a-z]+$/.test(path)) return true;
   if (pkgs.some((p) => SERVER_PACKAGES.test(p))) return true;
-  return directive(sf, 'use server');
+  return hasDirective(sf, 'use server');
 }
 
 /**

@@ -3,6 +3,7 @@ import {
   defineRule,
   dottedName,
   getProperty,
+  hasDirective,
   insertProperty,
   someDescendant,
   staticName,
@@ -491,17 +492,6 @@ export default defineRule({
     }
   },
 });
-
-function hasDirective(sf: ts.SourceFile, d: string): boolean {
-  for (const st of sf.statements) {
-    if (ts.isExpressionStatement(st) && ts.isStringLiteral(st.expression)) {
-      if (st.expression.text === d) return true;
-      continue;
-    }
-    break;
-  }
-  return false;
-}
 
 function hasGuardDecorator(n: ts.Node): boolean {
   const decos = ts.canHaveDecorators(n) ? (ts.getDecorators(n) ?? []) : [];

@@ -138,16 +138,21 @@ export function someDescendant(node: ts.Node, test: (n: ts.Node) => boolean): bo
   return found;
 }
 
-/** Is the file a client component / browser module (`'use client'` directive)? */
-export function isUseClient(sf: ts.SourceFile): boolean {
+/** Does the file's directive prologue contain `directive` (`'use client'`, `'use server'`, `'use strict'`)? */
+export function hasDirective(sf: ts.SourceFile, directive: string): boolean {
   for (const st of sf.statements) {
     if (ts.isExpressionStatement(st) && ts.isStringLiteral(st.expression)) {
-      if (st.expression.text === 'use client') return true;
+      if (st.expression.text === directive) return true;
       continue;
     }
     break;
   }
   return false;
+}
+
+/** Is the file a client component / browser module (`'use client'` directive)? */
+export function isUseClient(sf: ts.SourceFile): boolean {
+  return hasDirective(sf, 'use client');
 }
 
 /** The binding name introduced by a variable declaration with a plain identifier. */
