@@ -1,5 +1,6 @@
 /** Every rule, sorted by id (a test checks the order). */
 import type { Rule } from '../server/src/engine/api';
+import consoleInProduction from './console-in-production/rule';
 import exposedPort from './exposed-port/rule';
 import fallbackSecret from './fallback-secret/rule';
 import idor from './idor/rule';
@@ -7,4 +8,4 @@ import loggedSecret from './logged-secret/rule';
 import missingTimeout from './missing-timeout/rule';
 import openCors from './open-cors/rule';
 
-export const rules: readonly Rule[] = [exposedPort, fallbackSecret, idor, loggedSecret, missingTimeout, openCors];
+export const rules: readonly Rule[] = [consoleInProduction, exposedPort, fallbackSecret, idor, loggedSecret, missingTimeout, openCors];

@@ -124,6 +124,8 @@ describe('file-kind table', () => {
     expect(classify('apps/web/seed.ts')!.roles.script).toBe(true);
     expect(classify('prisma/seeds/users.ts')!.roles.script).toBe(true);
     expect(classify('src/seedling.ts')!.roles.script).toBe(false);
+    expect(classify('apps/api/migrations/backfill-users.ts')!.roles.script).toBe(true);
+    expect(classify('db/migrations/001_users.sql')!.roles.script).toBe(false);
   });
 });
 

@@ -92,8 +92,10 @@ export function rolesForPath(relPath: string, kind: FileKind): FileRoles {
   const template = TEMPLATE_EXT.test(base) || (kind !== 'code' && baseTokens.some((t) => TEMPLATE_TOKENS.has(t)));
   const docs = dirs.some((d) => DOC_DIRS.has(d)) || /\.(stories|story)\.[a-z]+$/i.test(base);
   const toolConfig = kind === 'code' && TOOL_CONFIG.test(base);
-  // one-off CLIs and database seeding (`scripts/`, `bin/`, `seed.ts`, `prisma/seeds/`)
-  const script = dirs.some((d) => d === 'scripts' || d === 'script' || d === 'bin' || d === 'seeds' || d === 'seeders') || /^seed(s|er)?(\.|-|$)/i.test(base);
+  // one-off CLIs, database seeding and data migrations (`scripts/`, `bin/`, `seed.ts`, `migrations/*.ts`)
+  const script =
+    dirs.some((d) => d === 'scripts' || d === 'script' || d === 'bin' || d === 'seeds' || d === 'seeders' || (kind === 'code' && (d === 'migrations' || d === 'migration'))) ||
+    /^seed(s|er)?(\.|-|$)/i.test(base);
   const ci = kind === 'compose' && baseTokens.some((t) => CI_TOKENS.has(t));
   const deployed = kind === 'compose' && baseTokens.some((t) => DEPLOYED_TOKENS.has(t));
   return { test, template, docs, toolConfig, script, ci, deployed };

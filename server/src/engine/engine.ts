@@ -226,7 +226,10 @@ export function createEngine(opts: { rules: readonly Rule[] }): Engine {
         },
         checker: input.checker,
         get packageJson() {
-          return packages.forFile(input.absPath);
+          // not above the project root: the file's path is relative to it
+          const abs = input.absPath.split('\\').join('/');
+          const root = abs.endsWith(`/${input.path}`) ? abs.slice(0, abs.length - input.path.length - 1) : undefined;
+          return packages.forFile(input.absPath, root);
         },
         report(d: ReportDescriptor) {
           const template = rule.messages[d.messageId];

@@ -7,23 +7,27 @@ export interface PackageInfo {
   readonly name: string | undefined;
   /** dependencies, devDependencies, peerDependencies and optionalDependencies names */
   readonly dependencies: ReadonlySet<string>;
+  /** the package declares executables (`bin`): a CLI, whose stdout is its output */
+  readonly hasBin: boolean;
 }
 
 /** Nearest-package.json lookup, cached per folder; stops at a git root. Read as data, never executed. */
 export class PackageLookup {
   private readonly cache = new Map<string, PackageInfo | null>();
 
-  forFile(absPath: string): PackageInfo | undefined {
+  /** The nearest package.json above the file, not above `root` (the project root) when given. */
+  forFile(absPath: string, root?: string): PackageInfo | undefined {
     if (!absPath || !path.isAbsolute(absPath)) return undefined;
-    return this.forDir(path.dirname(absPath)) ?? undefined;
+    return this.forDir(path.dirname(absPath), root ? path.resolve(root) : undefined) ?? undefined;
   }
 
   clear(): void {
     this.cache.clear();
   }
 
-  private forDir(dir: string): PackageInfo | null {
-    const cached = this.cache.get(dir);
+  private forDir(dir: string, root: string | undefined): PackageInfo | null {
+    const key = root ? `${dir}\0${root}` : dir;
+    const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
     let info: PackageInfo | null = null;
     const file = path.join(dir, 'package.json');
@@ -41,14 +45,14 @@ export class PackageLookup {
           const v = pkg[k];
           if (v && typeof v === 'object') for (const name of Object.keys(v)) deps.add(name);
         }
-        info = { dir, name: typeof pkg.name === 'string' ? pkg.name : undefined, dependencies: deps };
+        info = { dir, name: typeof pkg.name === 'string' ? pkg.name : undefined, dependencies: deps, hasBin: !!pkg.bin };
       } catch {
-        info = { dir, name: undefined, dependencies: new Set() };
+        info = { dir, name: undefined, dependencies: new Set(), hasBin: false };
       }
-    } else if (!fs.existsSync(path.join(dir, '.git')) && path.dirname(dir) !== dir) {
-      info = this.forDir(path.dirname(dir));
+    } else if (dir !== root && !fs.existsSync(path.join(dir, '.git')) && path.dirname(dir) !== dir) {
+      info = this.forDir(path.dirname(dir), root);
     }
-    this.cache.set(dir, info);
+    this.cache.set(key, info);
     return info;
   }
 }
