@@ -7,5 +7,6 @@ import idor from './idor/rule';
 import loggedSecret from './logged-secret/rule';
 import missingTimeout from './missing-timeout/rule';
 import openCors from './open-cors/rule';
+import tlsVerificationDisabled from './tls-verification-disabled/rule';
 
-export const rules: readonly Rule[] = [consoleInProduction, exposedPort, fallbackSecret, idor, loggedSecret, missingTimeout, openCors];
+export const rules: readonly Rule[] = [consoleInProduction, exposedPort, fallbackSecret, idor, loggedSecret, missingTimeout, openCors, tlsVerificationDisabled];

@@ -8,7 +8,7 @@ import type { Rule, RuleDefinition } from './types';
 export { ts };
 export * from './types';
 export * from './ast';
-export { insertProperty, appendArgument } from './edits';
+export { insertProperty, appendArgument, removeProperty } from './edits';
 export { mapGet, mapPair, resolveNode, scalarString, isAlias, isMap, isSeq, isScalar, isPair } from './yamlFile';
 export type { YamlFile, Document, YamlNode, Pair, YAMLMap, Scalar } from './yamlFile';
 export type { Style } from './style';

@@ -64,3 +64,38 @@ export function appendArgument(sf: ts.SourceFile, call: ts.CallExpression | ts.N
   }
   return [{ start: last.getEnd(), end: last.getEnd(), text: `, ${argument}` }];
 }
+
+/** Edits that remove one property of an object literal with its separating comma, keeping the layout. */
+export function removeProperty(sf: ts.SourceFile, lines: LineIndex, prop: ts.ObjectLiteralElementLike): TextEdit[] {
+  const obj = prop.parent as ts.ObjectLiteralExpression;
+  const props = obj.properties;
+  const i = props.indexOf(prop);
+  const text = sf.text;
+  const start = prop.getStart(sf);
+  const ownLine = lines.lineOf(start) !== lines.lineOf(obj.getStart(sf)) && /^[ \t]*$/.test(text.slice(lines.lineStart(lines.lineOf(start)), start));
+  if (ownLine) {
+    // the property's whole line(s), comma included, when it sits on lines of its own
+    let end = prop.getEnd();
+    const after = text.slice(end).match(/^[ \t]*,?[ \t]*(\/\/[^\n]*)?/)![0];
+    end += after.length;
+    const lineEnd = lines.lineEnd(lines.lineOf(end));
+    if (/^\s*$/.test(text.slice(end, lineEnd))) {
+      const from = lines.lineStart(lines.lineOf(start));
+      const nextLine = lines.lineOf(end) + 1;
+      const to = nextLine <= lines.lineCount ? lines.lineStart(nextLine) : text.length;
+      // keep a trailing comma habit: if this was the last property and the previous one had no comma, nothing to fix
+      if (i === props.length - 1 && i > 0 && !props.hasTrailingComma) {
+        const prevEnd = props[i - 1].getEnd();
+        const comma = text.indexOf(',', prevEnd);
+        return [
+          { start: comma, end: comma + 1, text: '' },
+          { start: from, end: to, text: '' },
+        ];
+      }
+      return [{ start: from, end: to, text: '' }];
+    }
+  }
+  if (i < props.length - 1) return [{ start, end: props[i + 1].getStart(sf), text: '' }];
+  if (i > 0) return [{ start: props[i - 1].getEnd(), end: prop.getEnd() + (props.hasTrailingComma ? 0 : 0), text: '' }];
+  return [{ start, end: prop.getEnd() + (props.hasTrailingComma ? text.slice(prop.getEnd()).indexOf(',') + 1 : 0), text: '' }];
+}
