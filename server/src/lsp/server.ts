@@ -391,7 +391,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const text = doc.getText();
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
 
-    if (wants(FIX_ALL_KIND)) {
+    // Fix-all re-lints until stable: computed only when asked for by kind (save actions, the command), not on
+    // every cursor move's light-bulb request.
+    if (only && wants(FIX_ALL_KIND)) {
       const fixed = engine.fix(entry.input);
       const edits = minimalEdit(doc, text, fixed.text);
       if (edits.length) actions.push({ title: 'Fix all prodready problems', kind: FIX_ALL_KIND, edit: { changes: { [uri]: edits } } });
