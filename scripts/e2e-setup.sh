@@ -28,6 +28,9 @@ fi
 if [ ! -x code-server/node_modules/.bin/code-server ] || ! grep -q "\"version\": \"$CODE_SERVER_VERSION\"" code-server/node_modules/code-server/package.json 2>/dev/null; then
   rm -rf code-server && mkdir -p code-server && cd code-server
   echo '{ "name": "prodready-e2e-code-server", "private": true }' > package.json
+  # Run from `npm test`, this shell inherits the outer npm's npm_* variables; code-server's postinstall reads
+  # the Node version from npm_config_user_agent, which would then name Node 20 and fail the install.
+  for v in $(env | sed -n 's/^\(npm_[A-Za-z0-9_]*\)=.*/\1/p'); do unset "$v"; done
   PATH="$HOME_DIR/node24/bin:$PATH" npm_config_nodedir="$HOME_DIR/node24" \
     "$HOME_DIR/node24/bin/node" "$(command -v npm | xargs readlink -f | xargs dirname)/npm-cli.js" install --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION"
   cd ..
