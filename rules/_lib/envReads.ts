@@ -31,6 +31,42 @@ export function envAliases(sf: ts.SourceFile): Set<string> {
   return names;
 }
 
+/**
+ * Variables imported one by one from SvelteKit's static env modules:
+ * `import { JWT_SECRET } from '$env/static/private'` → JWT_SECRET ↦ JWT_SECRET (local name ↦ variable name).
+ */
+export function envStaticImports(sf: ts.SourceFile): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const st of sf.statements) {
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
+    if (!/^\$env\/static\/(private|public)$/.test(st.moduleSpecifier.text)) continue;
+    const b = st.importClause?.namedBindings;
+    if (b && ts.isNamedImports(b)) for (const el of b.elements) out.set(el.name.text, (el.propertyName ?? el.name).text);
+  }
+  return out;
+}
+
+/**
+ * Validated env objects imported from the project's env module: `import { env } from '~/env.server'`,
+ * `'@/lib/env'`, `'./env.mjs'` (t3-env, envalid, zod-parsed `process.env`), and unjs `std-env`. Their
+ * properties are env variables too. Kept apart from `envAliases` so callers opt in.
+ */
+export function envModuleImports(sf: ts.SourceFile): Set<string> {
+  const names = new Set<string>();
+  for (const st of sf.statements) {
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || st.importClause?.isTypeOnly) continue;
+    const mod = st.moduleSpecifier.text;
+    if (mod !== 'std-env' && !/(^|\/)env(\.(server|mjs|js|ts|cjs|mts))*$/.test(mod)) continue;
+    const clause = st.importClause;
+    if (clause?.name && mod !== 'std-env') names.add(clause.name.text);
+    const b = clause?.namedBindings;
+    if (b && ts.isNamedImports(b)) {
+      for (const el of b.elements) if (!el.isTypeOnly && /^(env|serverEnv|ENV)$/.test((el.propertyName ?? el.name).text)) names.add(el.name.text);
+    }
+  }
+  return names;
+}
+
 function collectAlias(d: ts.VariableDeclaration, names: Set<string>): void {
   if (!d.initializer) return;
   const init = unwrap(d.initializer);
@@ -60,10 +96,12 @@ export function isEnvObject(node: ts.Node, aliases: ReadonlySet<string>): boolea
 /**
  * If `node` reads an env variable, which one: `process.env.X`, `process.env['X']`, `env.X` (alias),
  * `import.meta.env.X`, `Deno.env.get('X')`, `Bun.env.X`, `configService.get('X')` / `config.get('X')`
- * (NestJS ConfigService and similar), `getEnv('X')`/`requireEnv('X')`-style helpers.
+ * (NestJS ConfigService and similar), AdonisJS `Env.get('X')`, `getEnv('X')`/`requireEnv('X')`-style helpers,
+ * and with `statics` (from `envStaticImports`) SvelteKit's `$env/static/*` imports.
  */
-export function envRead(node: ts.Node, aliases: ReadonlySet<string>): EnvRead | undefined {
+export function envRead(node: ts.Node, aliases: ReadonlySet<string>, statics?: ReadonlyMap<string, string>): EnvRead | undefined {
   const n = unwrap(node) as ts.Expression;
+  if (statics && ts.isIdentifier(n) && statics.has(n.text)) return { name: statics.get(n.text), node: n };
   if (ts.isPropertyAccessExpression(n) && isEnvObject(n.expression, aliases)) return { name: n.name.text, node: n };
   if (ts.isElementAccessExpression(n) && isEnvObject(n.expression, aliases)) {
     return { name: staticName(n.argumentExpression), node: n };
@@ -73,8 +111,9 @@ export function envRead(node: ts.Node, aliases: ReadonlySet<string>): EnvRead | 
     const arg0 = n.arguments[0];
     if (!callee || !arg0) return undefined;
     if (callee === 'Deno.env.get') return { name: stringValue(arg0), node: n };
-    // NestJS ConfigService: this.configService.get('X'), configService.getOrThrow is not a fallback shape
-    if (/(^|\.)(configService|config|appConfig|cfg|ConfigService)\.get$/i.test(callee) && stringValue(arg0) !== undefined) {
+    // NestJS ConfigService: this.configService.get('X'), configService.getOrThrow is not a fallback shape;
+    // AdonisJS: Env.get('X', default)
+    if (/(^|\.)(configService|config|appConfig|cfg|ConfigService|env)\.get$/i.test(callee) && stringValue(arg0) !== undefined) {
       return { name: stringValue(arg0), node: n };
     }
     if (/(^|\.)(getEnv|env|readEnv|getEnvVar|getEnvironmentVariable)$/.test(callee) && stringValue(arg0) !== undefined) {

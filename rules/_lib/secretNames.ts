@@ -7,7 +7,8 @@
 /** Split an identifier into lowercase words: `JWT_SECRET` → [jwt, secret], `apiKeyHeader` → [api, key, header]. */
 export function nameWords(name: string): string[] {
   return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/([0-9])([A-Z][a-z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
     .toLowerCase()
     .split(/[^a-z0-9]+/)
@@ -68,6 +69,14 @@ const KEY_QUALIFIERS = new Set([
   'twilio',
   'github',
   'slack',
+  'account',
+  'shared',
+  'sdk',
+  'deploy',
+  'aes',
+  'ssh',
+  'gpg',
+  'pgp',
 ]);
 
 /**
@@ -157,10 +166,15 @@ const METADATA_WORDS = new Set([
   'refresh',
   'interval',
   'cookie',
+  'cutoff',
+  'enforcement',
 ]);
 
 /** Words that say a name is about a secret rather than holding one. */
 const NEGATION_WORDS = new Set(['without', 'no', 'redacted', 'masked', 'sanitized', 'safe', 'has', 'is', 'should', 'needs', 'requires', 'valid', 'invalid', 'missing', 'hint']);
+
+/** Verbs before the secret word that make the name a switch: `ALLOW_INSECURE_DEFAULT_SECRETS`, `SKIP_ACCESS_TOKENS`. */
+const FLAG_VERBS = new Set(['allow', 'skip', 'use', 'disable', 'enable', 'enforce', 'require', 'force', 'ignore']);
 
 /** Words before "token(s)" that make it a count or a page cursor rather than a credential. */
 const COUNT_WORDS = new Set(['max', 'min', 'total', 'prompt', 'completion', 'input', 'output', 'num', 'count', 'used', 'remaining', 'cached', 'reasoning', 'estimated', 'limit', 'next', 'page', 'continuation', 'cursor', 'sync', 'pagination']);
@@ -195,13 +209,17 @@ export function isSecretName(name: string, opts: SecretNameOptions = {}): boolea
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
     if (SECRET_WORDS.has(w)) secretAt = i;
-    else if (w === 'key' && i > 0 && KEY_QUALIFIERS.has(words[i - 1])) secretAt = i;
+    else if ((w === 'key' || w === 'keys') && i > 0 && KEY_QUALIFIERS.has(words[i - 1])) secretAt = i;
     else if (w === 'key' && words.length === 1) secretAt = -1;
     else if (/^(api|private|secret|encryption|signing|access)key$/.test(w)) secretAt = i;
   }
   if (secretAt < 0) return false;
   // `envWithoutSecrets`, `redactedToken`, `maskedPassword`, `hasPassword`, `isTokenValid`: about a secret, not one.
   if (words.some((w) => NEGATION_WORDS.has(w))) return false;
+  // `ALLOW_INSECURE_DEFAULT_SECRETS`, `SKIP_ACCESS_TOKENS`, `REQUIRE_API_KEY`: switches about a secret.
+  if (words.slice(0, secretAt).some((w) => FLAG_VERBS.has(w))) return false;
+  // `MAX_ORGS_PER_PASS`, `COST_PER_TOKEN`: a unit, not a credential.
+  if (words[secretAt - 1] === 'per') return false;
   // `credentialKey`, `passwordKey`, `tokenKey`: the name under which a secret is stored, not the secret.
   if (words[secretAt + 1] === 'key' && /^(credentials?|creds|password|pass|pwd|tokens?)$/.test(words[secretAt])) return false;
   // `MAX_TOKENS`, `totalTokens`, `promptTokens`: counts of (LLM) tokens, not credentials.

@@ -1,4 +1,5 @@
 import {
+  appendArgument,
   calleeMethod,
   defineRule,
   dottedName,
@@ -15,17 +16,31 @@ import {
   type RuleContext,
 } from '../../server/src/engine/api';
 import { envAliases, envRead } from '../_lib/envReads';
+import { runtimeSide } from '../_lib/runtimeSide';
 
-/** CORS middleware packages whose `origin` option accepts an array (so the allowlist fix is valid). */
-const CORS_PACKAGES: Record<string, { arrayOrigin: boolean; defaultOpen: boolean }> = {
-  cors: { arrayOrigin: true, defaultOpen: true },
-  'hono/cors': { arrayOrigin: true, defaultOpen: true },
-  '@koa/cors': { arrayOrigin: false, defaultOpen: true },
-  'koa-cors': { arrayOrigin: false, defaultOpen: true },
-  '@fastify/cors': { arrayOrigin: true, defaultOpen: true },
-  'fastify-cors': { arrayOrigin: true, defaultOpen: true },
-  '@elysiajs/cors': { arrayOrigin: true, defaultOpen: true },
+/**
+ * CORS middleware packages. `arrayOrigin`: the `origin` option takes an array (so the allowlist fix is valid).
+ * `koa`: @koa/cors semantics, where `origin: '*'` (or no origin) with credentials reflects the request's Origin.
+ */
+interface CorsPackage {
+  readonly arrayOrigin: boolean;
+  readonly koa: boolean;
+}
+const CORS_PACKAGES: Record<string, CorsPackage> = {
+  cors: { arrayOrigin: true, koa: false },
+  'hono/cors': { arrayOrigin: true, koa: false },
+  '@koa/cors': { arrayOrigin: false, koa: true },
+  kcors: { arrayOrigin: false, koa: true },
+  'koa-cors': { arrayOrigin: false, koa: true },
+  '@fastify/cors': { arrayOrigin: true, koa: false },
+  'fastify-cors': { arrayOrigin: true, koa: false },
+  '@elysiajs/cors': { arrayOrigin: true, koa: false },
 };
+/** socket.io and NestJS hand their `cors` options to the `cors` package. */
+const CORS_PKG = CORS_PACKAGES.cors;
+
+/** Types that mark an options object as CORS options: `const corsOptions: CorsOptions = { … }`. */
+const CORS_OPTIONS_TYPE = /^(CorsOptions|FastifyCorsOptions|CorsConfig)$/;
 
 const ACAO = 'access-control-allow-origin';
 const ACAC = 'access-control-allow-credentials';
@@ -34,7 +49,8 @@ type Verdict =
   | { kind: 'wildcard' }
   | { kind: 'true' }
   | { kind: 'acceptAll' }
-  | { kind: 'fallback'; operand: ts.Expression; value: string; name: string };
+  | { kind: 'missing'; what: string }
+  | { kind: 'fallback'; operand: ts.Expression; value: '*' | 'true'; name: string };
 
 export default defineRule({
   id: 'open-cors',
@@ -48,66 +64,114 @@ export default defineRule({
   hasSuggestions: false,
   messages: {
     open: '{{what}}, so every origin is allowed.',
-    openWithCredentials: '{{what}}, so every origin is allowed with credentials: any site can make authenticated requests.',
-    reflectedWithCredentials: "The request's Origin is reflected into Access-Control-Allow-Origin with credentials allowed.",
+    openWithCredentials: "{{what}} and credentials are allowed, so any site can call it with the user's cookies and read the response.",
+    wildcardWithCredentials: '{{what}} and credentials are allowed: every origin is allowed, and browsers refuse credentialed requests under "*".',
+    reflectedWithCredentials:
+      "The request's Origin is reflected into Access-Control-Allow-Origin with credentials allowed, so any site can call it with the user's cookies and read the response.",
   },
   textHint: /cors|Access-Control-Allow-Origin/i,
   check(ctx) {
     const sf = ctx.sourceFile;
     if (isUseClient(sf)) return;
-    // local name → package, for the CORS middlewares imported in this file
+    // local name → package, for the CORS middlewares imported in this file; names bound to socket.io
     const corsNames = new Map<string, string>();
+    const ioNames = new Set<string>();
+    let socketIoImported = false;
     const constInits = new Map<string, ts.Expression>();
     for (const st of sf.statements) {
-      if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && CORS_PACKAGES[st.moduleSpecifier.text]) {
+      if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
         const pkg = st.moduleSpecifier.text;
         const clause = st.importClause;
-        if (clause?.name) corsNames.set(clause.name.text, pkg);
         const b = clause?.namedBindings;
-        if (b && ts.isNamedImports(b)) for (const el of b.elements) corsNames.set(el.name.text, pkg);
-        if (b && ts.isNamespaceImport(b)) corsNames.set(b.name.text, pkg);
+        if (CORS_PACKAGES[pkg]) {
+          if (clause?.name) corsNames.set(clause.name.text, pkg);
+          if (b && ts.isNamedImports(b)) for (const el of b.elements) corsNames.set(el.name.text, pkg);
+          if (b && ts.isNamespaceImport(b)) corsNames.set(b.name.text, pkg);
+        } else if (pkg === 'socket.io') {
+          socketIoImported = true;
+          if (clause?.name) ioNames.add(clause.name.text);
+        }
       }
       if (ts.isVariableStatement(st)) {
         for (const d of st.declarationList.declarations) {
           if (!d.initializer || !ts.isIdentifier(d.name)) continue;
           const init = unwrap(d.initializer);
+          const required = requiredModule(init);
           // const cors = require('cors')
-          if (ts.isCallExpression(init) && dottedName(init.expression) === 'require' && CORS_PACKAGES[stringValue(init.arguments[0]) ?? '']) {
-            corsNames.set(d.name.text, stringValue(init.arguments[0])!);
-          } else if (st.declarationList.flags & ts.NodeFlags.Const) constInits.set(d.name.text, d.initializer);
+          if (required && CORS_PACKAGES[required]) corsNames.set(d.name.text, required);
+          else if (required === 'socket.io') {
+            socketIoImported = true;
+            ioNames.add(d.name.text);
+          }
+          else if (st.declarationList.flags & ts.NodeFlags.Const) constInits.set(d.name.text, d.initializer);
         }
       }
     }
     let aliases: Set<string> | undefined;
-    const isEnv = (n: ts.Node): string | undefined => {
-      const r = envRead(n, (aliases ??= envAliases(sf)));
-      return r ? (r.name ?? '') : undefined;
+    const envName = (n: ts.Node): string | undefined => {
+      const env = (aliases ??= envAliases(sf));
+      let found: string | undefined;
+      const test = (c: ts.Node): boolean => {
+        const r = envRead(c, env);
+        if (r) found = r.name ?? '';
+        return !!r;
+      };
+      if (!test(n)) someDescendant(n, test);
+      return found || undefined;
     };
+    let side: ReturnType<typeof runtimeSide> | undefined;
+    const inBrowser = (): boolean => (side ??= runtimeSide(sf, ctx.file.path, ctx.packageJson)) === 'browser';
+    /** origin properties already reported (a typed options constant and the call that uses it share one). */
+    const reported = new Set<ts.Node>();
 
-    /** Follow a const identifier to its initializer (one level, same file). */
-    const resolve = (e: ts.Expression): ts.Expression => {
+    /** Follow an identifier to its `const` initializer: the file's top level, or a block around the use. */
+    const resolve = (e: ts.Expression): ts.Node => {
       const u = unwrap(e) as ts.Expression;
-      if (ts.isIdentifier(u)) {
-        const init = constInits.get(u.text);
-        if (init) return unwrap(init) as ts.Expression;
-      }
-      return u;
+      if (!ts.isIdentifier(u)) return u;
+      const local = localConst(u);
+      if (local) return ts.isVariableDeclaration(local) && local.initializer ? unwrap(local.initializer) : local;
+      const init = constInits.get(u.text);
+      return init ? unwrap(init) : u;
     };
 
-    function originVerdict(value: ts.Expression): Verdict | undefined {
-      const v = resolve(value);
+    /** `req.headers.origin`, `req.get('origin')`, `const { origin } = req.headers`, or a const holding one. */
+    const isRequestOrigin = (e: ts.Node): boolean => {
+      const n = ts.isIdentifier(e) ? resolve(e) : e;
+      if (ts.isBindingElement(n)) {
+        const decl = findDeclaration(n);
+        return staticName(n.propertyName ?? n.name)?.toLowerCase() === 'origin' && !!decl?.initializer && /(^|\.)(headers|header)$/i.test(dottedName(decl.initializer) ?? '');
+      }
+      return isOriginRead(n);
+    };
+
+    function originVerdict(value: ts.Node): Verdict | undefined {
+      const v = ts.isIdentifier(value) ? resolve(value) : unwrap(value);
       if (stringValue(v) === '*') return { kind: 'wildcard' };
       if (v.kind === ts.SyntaxKind.TrueKeyword) return { kind: 'true' };
-      if (ts.isBinaryExpression(v) && (v.operatorToken.kind === ts.SyntaxKind.BarBarToken || v.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) {
-        const right = unwrap(v.right) as ts.Expression;
-        const open = stringValue(right) === '*' ? '*' : right.kind === ts.SyntaxKind.TrueKeyword ? 'true' : undefined;
-        if (open) {
-          const name = isEnv(v.left) ?? dottedName(v.left) ?? 'the allowlist';
-          return { kind: 'fallback', operand: right, value: open, name: name || 'the variable' };
+      if (ts.isBinaryExpression(v) && isFallbackOperator(v)) {
+        const open = openValue(v.right);
+        if (open) return { kind: 'fallback', operand: v.right, value: open, name: subjectName(v.left) };
+      }
+      // `process.env.CORS_ORIGINS ? process.env.CORS_ORIGINS.split(',') : '*'`, `list.length ? list : true`
+      if (ts.isConditionalExpression(v)) {
+        const t = truthinessSubject(v.condition);
+        if (t) {
+          const missingBranch = t.negated ? v.whenTrue : v.whenFalse;
+          const open = openValue(missingBranch);
+          if (open) return { kind: 'fallback', operand: missingBranch, value: open, name: subjectName(t.subject) };
         }
       }
       if (ts.isArrowFunction(v) || ts.isFunctionExpression(v)) return acceptsAll(v) ? { kind: 'acceptAll' } : undefined;
       return undefined;
+    }
+
+    function subjectName(node: ts.Node): string {
+      // `origins.length` → origins → its initializer, for the env variable's name
+      const e = ts.isPropertyAccessExpression(node) && node.name.text === 'length' ? node.expression : node;
+      const env = envName(ts.isIdentifier(e) ? resolve(e) : e);
+      if (env) return env;
+      const d = dottedName(e)?.replace(/\.length$/, '');
+      return d ?? 'the allowlist';
     }
 
     const what = (v: Verdict): string => {
@@ -115,98 +179,131 @@ export default defineRule({
         case 'wildcard':
           return 'CORS origin is "*"';
         case 'true':
-          return 'CORS origin is true (any Origin is reflected)';
+          return "CORS origin is true (the request's Origin is reflected)";
         case 'acceptAll':
-          return 'The CORS origin callback never rejects an origin';
+          return 'The CORS origin callback accepts every origin';
+        case 'missing':
+          return v.what;
         case 'fallback':
           return `CORS origin falls back to ${v.value === '*' ? '"*"' : 'true'} when ${v.name} is not set`;
       }
     };
 
-    /** Check an options object of a CORS middleware / socket.io / Nest. */
-    function checkOptions(obj: ts.ObjectLiteralExpression, call: ts.Node, callName: string, arrayOrigin: boolean, missingIsOpen: boolean): void {
-      const originProp = getProperty(obj, 'origin');
-      const credentials = credentialsOn(obj);
-      if (!originProp) {
-        if (!missingIsOpen || hasSpread(obj)) return;
-        ctx.report({
-          node: call,
-          messageId: credentials ? 'openWithCredentials' : 'open',
-          data: { what: `${callName} options have no origin` },
-          fix: arrayOrigin ? insertOriginFix(ctx, obj) : undefined,
-        });
-        return;
-      }
-      if (!ts.isPropertyAssignment(originProp)) return;
-      const v = originVerdict(originProp.initializer);
-      if (!v) return;
+    /** Does the verdict send back the caller's own Origin (rather than a literal "*")? */
+    const reflects = (v: Verdict, pkg: CorsPackage): boolean =>
+      v.kind === 'true' || v.kind === 'acceptAll' || (v.kind === 'fallback' && v.value === 'true') || pkg.koa;
+
+    function reportOrigin(node: ts.Node, v: Verdict, pkg: CorsPackage, credentials: boolean, fix: Fix | undefined): void {
       ctx.report({
-        node: originProp,
-        messageId: credentials ? 'openWithCredentials' : 'open',
+        node,
+        messageId: !credentials ? 'open' : reflects(v, pkg) ? 'openWithCredentials' : 'wildcardWithCredentials',
         data: { what: what(v) },
-        fix: arrayOrigin ? originFix(ctx, originProp.initializer, v) : undefined,
+        fix,
       });
     }
 
-    function checkCorsValue(value: ts.Expression, call: ts.Node, callName: string): void {
-      // `cors: true` (Nest) or `cors: { origin: '*' }` (socket.io, Nest gateway)
-      const v = unwrap(value);
+    /** Check an options object of a CORS middleware / socket.io / Nest. `inline`: written in the call itself. */
+    function checkOptions(obj: ts.ObjectLiteralExpression, call: ts.Node, callName: string, pkg: CorsPackage, inline: boolean, missingIsOpen: boolean): void {
+      const originProp = getProperty(obj, 'origin');
+      const credentials = credentialsOn(obj);
+      if (!originProp) {
+        // an options constant may get its origin by assignment later: only an object written in the call counts
+        if (!missingIsOpen || !inline || hasSpread(obj)) return;
+        const v: Verdict = { kind: 'missing', what: `${callName} options have no origin` };
+        reportOrigin(call, v, pkg, credentials, pkg.arrayOrigin ? insertOriginFix(ctx, obj) : undefined);
+        return;
+      }
+      if (!ts.isPropertyAssignment(originProp) || reported.has(originProp)) return;
+      const v = originVerdict(originProp.initializer);
+      if (!v) return;
+      reported.add(originProp);
+      reportOrigin(originProp, v, pkg, credentials, pkg.arrayOrigin && inline ? originFix(ctx, originProp.initializer, v) : undefined);
+    }
+
+    /** `cors: true` (Nest, socket.io, gateway) or `cors: { origin: '*' }`; `missingIsOpen`: the `cors` package's defaults apply. */
+    function checkCorsValue(prop: ts.PropertyAssignment, callName: string, inline: boolean, missingIsOpen: boolean): void {
+      const v = resolve(prop.initializer);
       if (v.kind === ts.SyntaxKind.TrueKeyword) {
-        ctx.report({ node: value, messageId: 'open', data: { what: `${callName} has cors: true` } });
-      } else if (ts.isObjectLiteralExpression(v)) checkOptions(v, call, callName, true, false);
+        ctx.report({
+          node: prop,
+          messageId: 'open',
+          data: { what: `${callName} has cors: true` },
+          fix: inline && v === unwrap(prop.initializer) ? { title: FIX_TITLE, edits: [{ start: v.getStart(), end: v.getEnd(), text: `{ origin: ${allowlistExpr(ctx)} }` }] } : undefined,
+        });
+      } else if (ts.isObjectLiteralExpression(v)) checkOptions(v, prop, callName, CORS_PKG, inline && v === unwrap(prop.initializer), missingIsOpen);
+    }
+
+    function checkCorsProperty(optsArg: ts.Expression | undefined, callName: string, missingIsOpen = true): void {
+      if (!optsArg) return;
+      const opts = resolve(optsArg);
+      if (!ts.isObjectLiteralExpression(opts)) return;
+      const c = getProperty(opts, 'cors');
+      if (c && ts.isPropertyAssignment(c)) checkCorsValue(c, callName, opts === unwrap(optsArg), missingIsOpen);
+    }
+
+    /** The package of a CORS middleware expression: an imported name or `require('cors')`. */
+    function corsPackageOf(e: ts.Expression): string | undefined {
+      const u = unwrap(e);
+      if (ts.isIdentifier(u)) return corsNames.get(u.text);
+      const req = requiredModule(u);
+      return req && CORS_PACKAGES[req] ? req : undefined;
     }
 
     return {
       CallExpression(node: ts.CallExpression) {
-        const callee = unwrap(node.expression);
-        // cors(), cors({...}) for the imported middleware
-        if (ts.isIdentifier(callee) && corsNames.has(callee.text)) {
-          const pkg = CORS_PACKAGES[corsNames.get(callee.text)!];
+        // cors(), cors({...}), require('cors')() for the imported middleware
+        const pkgName = corsPackageOf(node.expression);
+        if (pkgName) {
+          const pkg = CORS_PACKAGES[pkgName];
+          const label = ts.isIdentifier(unwrap(node.expression)) ? `${(unwrap(node.expression) as ts.Identifier).text}()` : 'cors()';
           const arg = node.arguments[0] ? resolve(node.arguments[0]) : undefined;
           if (!arg) {
-            ctx.report({ node, messageId: 'open', data: { what: `${callee.text}() is called without options` }, fix: pkg.arrayOrigin ? emptyCallFix(ctx, node) : undefined });
-          } else if (ts.isObjectLiteralExpression(arg)) checkOptions(arg, node, `${callee.text}()`, pkg.arrayOrigin && arg === unwrap(node.arguments[0]), pkg.defaultOpen);
+            const v: Verdict = { kind: 'missing', what: `${label} is called without options` };
+            reportOrigin(node, v, pkg, false, pkg.arrayOrigin ? emptyCallFix(ctx, node) : undefined);
+          } else if (ts.isObjectLiteralExpression(arg)) checkOptions(arg, node, label, pkg, arg === unwrap(node.arguments[0]), true);
+          return;
+        }
+        // io(httpServer, { cors: { origin: '*' } }) with socket.io's default export / require
+        const callee = unwrap(node.expression);
+        if (ts.isIdentifier(callee) && ioNames.has(callee.text)) {
+          for (const a of node.arguments) checkCorsProperty(a, 'The socket.io server');
           return;
         }
         const method = calleeMethod(node);
         // fastify.register(cors, {...})
         if (method === 'register' && node.arguments[0]) {
-          const plugin = unwrap(node.arguments[0]);
-          const pkgName = ts.isIdentifier(plugin) ? corsNames.get(plugin.text) : ts.isCallExpression(plugin) && dottedName(plugin.expression) === 'require' ? stringValue(plugin.arguments[0]) : undefined;
-          if (!pkgName || !CORS_PACKAGES[pkgName]) return;
+          const plugin = corsPackageOf(node.arguments[0]);
+          if (!plugin) return;
+          const pkg = CORS_PACKAGES[plugin];
           const opts = node.arguments[1] ? resolve(node.arguments[1]) : undefined;
           if (!opts) {
-            ctx.report({ node, messageId: 'open', data: { what: 'The CORS plugin is registered without options' } });
-          } else if (ts.isObjectLiteralExpression(opts)) checkOptions(opts, node, 'The CORS plugin', opts === unwrap(node.arguments[1]), true);
+            const v: Verdict = { kind: 'missing', what: 'The CORS plugin is registered without options' };
+            reportOrigin(node, v, pkg, false, pkg.arrayOrigin ? { title: FIX_TITLE, edits: appendArgument(sf, node, `{ origin: ${allowlistExpr(ctx)} }`) } : undefined);
+          } else if (ts.isObjectLiteralExpression(opts)) checkOptions(opts, node, 'The CORS plugin', pkg, opts === unwrap(node.arguments[1]), true);
           return;
         }
         // Nest: app.enableCors() / app.enableCors({...})
         if (method === 'enableCors') {
           const opts = node.arguments[0] ? resolve(node.arguments[0]) : undefined;
-          if (!opts) ctx.report({ node, messageId: 'open', data: { what: 'enableCors() is called without options' }, fix: emptyCallFix(ctx, node) });
-          else if (ts.isObjectLiteralExpression(opts)) checkOptions(opts, node, 'enableCors()', opts === unwrap(node.arguments[0]), true);
+          if (!opts) {
+            const v: Verdict = { kind: 'missing', what: 'enableCors() is called without options' };
+            reportOrigin(node, v, CORS_PKG, false, emptyCallFix(ctx, node));
+          } else if (ts.isObjectLiteralExpression(opts)) checkOptions(opts, node, 'enableCors()', CORS_PKG, opts === unwrap(node.arguments[0]), true);
           return;
         }
         // NestFactory.create(AppModule, { cors: true })
-        if (method === 'create' && /NestFactory/.test(dottedName(node.expression) ?? '') && node.arguments[1]) {
-          const opts = resolve(node.arguments[1]);
-          if (ts.isObjectLiteralExpression(opts)) {
-            const c = getProperty(opts, 'cors');
-            if (c && ts.isPropertyAssignment(c)) checkCorsValue(c.initializer, c, 'NestFactory.create()');
-          }
+        if (method === 'create' && /(^|\.)NestFactory\.create$/.test(dottedName(node.expression) ?? '')) {
+          checkCorsProperty(node.arguments[1], 'NestFactory.create()');
           return;
         }
-        // WebSocketGateway({ cors: ... }) decorator
+        // @WebSocketGateway({ cors: ... }) / @WebSocketGateway(port, { cors: ... })
         if (ts.isIdentifier(callee) && callee.text === 'WebSocketGateway') {
-          const opts = node.arguments.map((a) => resolve(a)).find(ts.isObjectLiteralExpression);
-          const c = opts && getProperty(opts, 'cors');
-          if (c && ts.isPropertyAssignment(c)) checkCorsValue(c.initializer, c, '@WebSocketGateway()');
+          for (const a of node.arguments) checkCorsProperty(a, '@WebSocketGateway()');
           return;
         }
         // res.setHeader('Access-Control-Allow-Origin', value) and friends
-        if (method && /^(setHeader|header|set|append|writeHead|appendHeader)$/.test(method) && node.arguments.length >= 2) {
-          const name = stringValue(node.arguments[0]);
-          if (name?.toLowerCase() !== ACAO) return;
+        if (method && /^(setHeader|header|set|append|appendHeader)$/.test(method) && node.arguments.length >= 2) {
+          if (stringValue(node.arguments[0])?.toLowerCase() !== ACAO || inBrowser()) return;
           checkHeaderValue(node.arguments[1], node);
         }
       },
@@ -214,59 +311,239 @@ export default defineRule({
         // new Server(httpServer, { cors: { origin: '*' } }) (socket.io)
         const name = dottedName(node.expression);
         if (!name || !/(^|\.)Server$/.test(name) || !node.arguments) return;
-        for (const a of node.arguments) {
-          const opts = resolve(a);
-          if (!ts.isObjectLiteralExpression(opts)) continue;
-          const c = getProperty(opts, 'cors');
-          if (c && ts.isPropertyAssignment(c)) checkCorsValue(c.initializer, c, 'The socket.io server');
+        // without a socket.io import, only explicit open values count (another library's defaults are unknown)
+        for (const a of node.arguments) checkCorsProperty(a, 'The socket.io server', socketIoImported);
+      },
+      VariableDeclaration(node: ts.VariableDeclaration) {
+        // const corsOptions: CorsOptions = { origin: '*' } (used elsewhere, possibly in another file)
+        const type = node.type && ts.isTypeReferenceNode(node.type) ? node.type.typeName : undefined;
+        const typeName = type && (ts.isIdentifier(type) ? type.text : type.right.text);
+        let init = node.initializer;
+        let satisfied: string | undefined;
+        if (init && ts.isSatisfiesExpression(init) && ts.isTypeReferenceNode(init.type)) {
+          const t = init.type.typeName;
+          satisfied = ts.isIdentifier(t) ? t.text : t.right.text;
+          init = init.expression;
         }
+        const tn = typeName ?? satisfied;
+        if (!tn || !CORS_OPTIONS_TYPE.test(tn) || !init) return;
+        const obj = unwrap(init);
+        if (ts.isObjectLiteralExpression(obj)) checkOptions(obj, obj, 'The CORS options', CORS_PKG, true, false);
       },
       PropertyAssignment(node: ts.PropertyAssignment) {
-        // { 'Access-Control-Allow-Origin': '*' } in a headers object
+        // { 'Access-Control-Allow-Origin': '*' } in a response headers object
         if (staticName(node.name)?.toLowerCase() === ACAO) {
+          if (isRequestHeaders(node.parent) || inBrowser()) return;
           checkHeaderValue(node.initializer, node);
           return;
         }
         // next.config headers(): { key: 'Access-Control-Allow-Origin', value: '*' }
         if (staticName(node.name) === 'key' && stringValue(node.initializer)?.toLowerCase() === ACAO && ts.isObjectLiteralExpression(node.parent)) {
           const value = getProperty(node.parent, 'value');
-          if (value && ts.isPropertyAssignment(value)) checkHeaderValue(value.initializer, node.parent);
+          if (value && ts.isPropertyAssignment(value) && !isStaticAssetRoute(node.parent)) checkHeaderValue(value.initializer, value);
         }
       },
     };
 
     function checkHeaderValue(value: ts.Expression, at: ts.Node): void {
       const v = resolve(value);
+      const credentials = () => setsCredentials(at);
       if (stringValue(v) === '*') {
-        ctx.report({ node: at, messageId: 'open', data: { what: 'Access-Control-Allow-Origin is "*"' } });
+        ctx.report({ node: at, messageId: credentials() ? 'wildcardWithCredentials' : 'open', data: { what: 'Access-Control-Allow-Origin is "*"' } });
+        return;
+      }
+      // The request's Origin reflected (`origin`, `origin ?? '*'`): a finding with credentials, or with a '*' fallback.
+      const fallback = ts.isBinaryExpression(v) && isFallbackOperator(v) ? v : undefined;
+      const reflected = isRequestOrigin(v) || (!!fallback && isRequestOrigin(unwrap(fallback.left)));
+      if (reflected) {
+        if (insideAllowlistCheck(at)) return;
+        if (credentials()) ctx.report({ node: at, messageId: 'reflectedWithCredentials' });
+        else if (fallback && stringValue(fallback.right) === '*') {
+          ctx.report({ node: at, messageId: 'open', data: { what: `Access-Control-Allow-Origin is the request's Origin, or "*" without one` } });
+        }
         return;
       }
       const verdict = originVerdict(v);
       if (verdict?.kind === 'fallback' && verdict.value === '*') {
-        ctx.report({ node: at, messageId: 'open', data: { what: `Access-Control-Allow-Origin falls back to "*" when ${verdict.name} is not set` } });
-        return;
+        ctx.report({
+          node: at,
+          messageId: credentials() ? 'wildcardWithCredentials' : 'open',
+          data: { what: `Access-Control-Allow-Origin falls back to "*" when ${verdict.name} is not set` },
+        });
       }
-      // The request's Origin reflected: a finding only with credentials and without an allowlist check.
-      if (isRequestOrigin(v) && !insideAllowlistCheck(at) && setsCredentials(at)) {
-        ctx.report({ node: at, messageId: 'reflectedWithCredentials' });
+    }
+
+    /** In a condition: a call that checks a list, a map lookup, `in`, or a comparison of the origin with a value. */
+    function conditionChecks(cond: ts.Node): boolean {
+      const test = (c: ts.Node): boolean => {
+        if (ts.isCallExpression(c) && CHECK_CALL.test(calleeMethodOf(c))) return true;
+        if (ts.isElementAccessExpression(c) && !stringValue(c.argumentExpression) && !ts.isNumericLiteral(c.argumentExpression)) return true;
+        if (ts.isIdentifier(c) && ALLOW_NAME.test(c.text)) return true;
+        if (ts.isPropertyAccessExpression(c) && ALLOW_NAME.test(c.name.text)) return true;
+        if (ts.isBinaryExpression(c)) {
+          const op = c.operatorToken.kind;
+          if (op === ts.SyntaxKind.InKeyword) return true;
+          if (op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken) {
+            const mentionsOrigin = (s: ts.Node) => isRequestOrigin(unwrap(s)) || /origin/i.test(dottedName(s) ?? '');
+            const isBlank = (s: ts.Node) => {
+              const u = unwrap(s);
+              return u.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(u) && u.text === 'undefined') || stringValue(u) === '' || ts.isTypeOfExpression(u);
+            };
+            if ((mentionsOrigin(c.left) && !isBlank(c.right)) || (mentionsOrigin(c.right) && !isBlank(c.left))) return true;
+          }
+        }
+        return false;
+      };
+      return test(unwrap(cond)) || someDescendant(cond, test);
+    }
+
+    /** Is the header set inside a branch that checked the origin, or after an early return on a failed check? */
+    function insideAllowlistCheck(node: ts.Node): boolean {
+      let child: ts.Node = node;
+      for (let n: ts.Node | undefined = node.parent; n && !ts.isSourceFile(n); child = n, n = n.parent) {
+        if (ts.isIfStatement(n) && child !== n.expression && conditionChecks(n.expression)) return true;
+        if (ts.isConditionalExpression(n) && child !== n.condition && conditionChecks(n.condition)) return true;
+        if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken && child === n.right && conditionChecks(n.left)) return true;
+        if (ts.isBlock(n)) {
+          for (const st of n.statements) {
+            if (st.getStart() >= node.getStart()) break;
+            const exits = (c: ts.Node) => ts.isReturnStatement(c) || ts.isThrowStatement(c);
+            if (ts.isIfStatement(st) && conditionChecks(st.expression) && (exits(st.thenStatement) || someDescendant(st.thenStatement, exits))) return true;
+          }
+        }
+        if (ts.isFunctionLike(n)) return false;
       }
+      return false;
+    }
+
+    /** Are credentials allowed next to this header: in the same headers object or array, or set in the same function? */
+    function setsCredentials(at: ts.Node): boolean {
+      const isAcac = (n: ts.Node): boolean => {
+        if (ts.isCallExpression(n) && stringValue(n.arguments[0])?.toLowerCase() === ACAC && n.arguments[1]) {
+          return stringValue(n.arguments[1]) === 'true' || unwrap(n.arguments[1]).kind === ts.SyntaxKind.TrueKeyword;
+        }
+        if (ts.isPropertyAssignment(n) && staticName(n.name)?.toLowerCase() === ACAC) {
+          return stringValue(n.initializer) !== 'false' && unwrap(n.initializer).kind !== ts.SyntaxKind.FalseKeyword;
+        }
+        // next.config: { key: 'Access-Control-Allow-Credentials', value: 'true' }
+        if (ts.isObjectLiteralExpression(n)) {
+          const key = getProperty(n, 'key');
+          const value = getProperty(n, 'value');
+          return !!key && ts.isPropertyAssignment(key) && stringValue(key.initializer)?.toLowerCase() === ACAC && !!value && ts.isPropertyAssignment(value) && stringValue(value.initializer) === 'true';
+        }
+        return false;
+      };
+      // the headers object (`{ ACAO: '*', ACAC: 'true' }`) or the next.config headers array around the entry
+      const container = ts.isPropertyAssignment(at) ? at.parent : undefined;
+      const holder = container && ts.isObjectLiteralExpression(container) && ts.isArrayLiteralExpression(container.parent) && getProperty(container, 'key') ? container.parent : container;
+      if (holder && someDescendant(holder, isAcac)) return true;
+      let scope: ts.Node | undefined = at.parent;
+      while (scope && !ts.isFunctionLike(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
+      if (!scope || ts.isSourceFile(scope)) return false;
+      return someDescendant(scope, (n) => ts.isCallExpression(n) && isAcac(n) && sameBranch(n, at, scope!));
     }
   },
 });
 
-function credentialsOn(obj: ts.ObjectLiteralExpression): boolean {
-  const c = getProperty(obj, 'credentials');
-  return !!c && ts.isPropertyAssignment(c) && unwrap(c.initializer).kind === ts.SyntaxKind.TrueKeyword;
+/** Public static files (fonts, images, icons, scripts, manifests): `*` is how they are meant to be shared. */
+const STATIC_SEGMENT = /(^|[/(|-])(_next\/static|static|assets?|fonts?|images?|img|icons?|favicons?|media|videos?|js|css|bgs?|backgrounds?|csv)(?=[/)|.-]|$)/i;
+const STATIC_EXTENSION = /\.(svg|ico|png|jpe?g|gif|webp|avif|woff2?|ttf|otf|eot|css|js|mjs|map|webmanifest|xml|csv|txt|mp4|webm|mp3)\b/i;
+
+/** A next.config `headers()` entry whose route (`source`) serves static files, not an API. */
+function isStaticAssetRoute(entry: ts.ObjectLiteralExpression): boolean {
+  const list = entry.parent;
+  const prop = list && ts.isArrayLiteralExpression(list) ? list.parent : undefined;
+  const route = prop && ts.isPropertyAssignment(prop) && staticName(prop.name) === 'headers' ? prop.parent : undefined;
+  if (!route || !ts.isObjectLiteralExpression(route)) return false;
+  const source = getProperty(route, 'source');
+  const path = source && ts.isPropertyAssignment(source) ? stringValue(source.initializer) : undefined;
+  if (!path || /(^|[/(|])api([/)|]|$)/i.test(path)) return false;
+  return STATIC_SEGMENT.test(path) || STATIC_EXTENSION.test(path);
 }
 
-/** `req.headers.origin`, `req.get('origin')`, `request.headers.get('origin')`, `ctx.get('Origin')`, `ctx.request.header.origin`. */
-function isRequestOrigin(e: ts.Node): boolean {
-  const n = unwrap(e);
+/**
+ * Does `n` run whenever `at` runs, as far as branches go: every if/?:/case branch that holds `n` (below `scope`)
+ * also holds `at`? A credentials header set only inside an allowlist branch does not apply to a `*` set outside it.
+ */
+function sameBranch(n: ts.Node, at: ts.Node, scope: ts.Node): boolean {
+  const inside = (outer: ts.Node) => at.pos >= outer.pos && at.end <= outer.end;
+  let child = n;
+  for (let p = n.parent; p && p !== scope; child = p, p = p.parent) {
+    const branch =
+      (ts.isIfStatement(p) && child !== p.expression) ||
+      (ts.isConditionalExpression(p) && child !== p.condition) ||
+      ts.isCaseClause(p) ||
+      ts.isDefaultClause(p) ||
+      (ts.isBinaryExpression(p) && child === p.right && p.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken);
+    if (branch && !inside(child)) return false;
+  }
+  return true;
+}
+
+/** `require('cors')` → 'cors'. */
+function requiredModule(e: ts.Node): string | undefined {
+  const u = unwrap(e);
+  if (ts.isCallExpression(u) && ts.isIdentifier(u.expression) && u.expression.text === 'require') return stringValue(u.arguments[0]);
+  return undefined;
+}
+
+/** The declaration of a `const` named like `id`, in a block around it, declared before it. */
+function localConst(id: ts.Identifier): ts.VariableDeclaration | ts.BindingElement | undefined {
+  for (let n: ts.Node | undefined = id.parent; n && !ts.isSourceFile(n); n = n.parent) {
+    if (!ts.isBlock(n)) continue;
+    for (const st of n.statements) {
+      if (st.pos > id.pos) break;
+      if (!ts.isVariableStatement(st) || !(st.declarationList.flags & ts.NodeFlags.Const)) continue;
+      for (const d of st.declarationList.declarations) {
+        if (ts.isIdentifier(d.name)) {
+          if (d.name.text === id.text) return d;
+        } else if (ts.isObjectBindingPattern(d.name)) {
+          for (const el of d.name.elements) if (ts.isIdentifier(el.name) && el.name.text === id.text) return el;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+function findDeclaration(el: ts.BindingElement): ts.VariableDeclaration | undefined {
+  const p = el.parent.parent;
+  return ts.isVariableDeclaration(p) ? p : undefined;
+}
+
+/** `req.headers.origin`, `req.headers['origin']`, `req.get('origin')`, `request.headers.get('origin')`, `ctx.get('Origin')`. */
+function isOriginRead(n: ts.Node): boolean {
   const name = dottedName(n);
   if (name && /\.(headers|header)\.origin$/i.test(name)) return true;
-  if (ts.isElementAccessExpression(n) && staticName(n.argumentExpression)?.toLowerCase() === 'origin') return true;
+  if (ts.isElementAccessExpression(n) && stringValue(n.argumentExpression)?.toLowerCase() === 'origin' && /(^|\.)(headers|header)$/i.test(dottedName(n.expression) ?? '')) return true;
   if (ts.isCallExpression(n) && /^(get|header)$/.test(calleeMethodOf(n)) && stringValue(n.arguments[0])?.toLowerCase() === 'origin') return true;
   return false;
+}
+
+function isFallbackOperator(b: ts.BinaryExpression): boolean {
+  return b.operatorToken.kind === ts.SyntaxKind.BarBarToken || b.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken;
+}
+
+function openValue(e: ts.Node): '*' | 'true' | undefined {
+  const u = unwrap(e);
+  return stringValue(u) === '*' ? '*' : u.kind === ts.SyntaxKind.TrueKeyword ? 'true' : undefined;
+}
+
+/** A truthiness test of a value (`X`, `!X`, `X.length`, `X.length > 0`), not a comparison with a literal like NODE_ENV. */
+function truthinessSubject(cond: ts.Node): { subject: ts.Node; negated: boolean } | undefined {
+  const c = unwrap(cond);
+  if (ts.isPrefixUnaryExpression(c) && c.operator === ts.SyntaxKind.ExclamationToken) {
+    const inner = truthinessSubject(c.operand);
+    return inner && { subject: inner.subject, negated: !inner.negated };
+  }
+  if (ts.isBinaryExpression(c) && c.operatorToken.kind === ts.SyntaxKind.GreaterThanToken && ts.isNumericLiteral(unwrap(c.right)) && (unwrap(c.right) as ts.NumericLiteral).text === '0') {
+    return truthinessSubject(c.left);
+  }
+  if (ts.isIdentifier(c) || ts.isPropertyAccessExpression(c) || ts.isElementAccessExpression(c)) {
+    if (/(^|\.)(NODE_ENV|isDev\w*|isProd\w*|__DEV__|DEV|PROD)$/.test(dottedName(c) ?? '')) return undefined;
+    return { subject: c, negated: false };
+  }
+  return undefined;
 }
 
 function calleeMethodOf(call: ts.CallExpression): string {
@@ -275,6 +552,8 @@ function calleeMethodOf(call: ts.CallExpression): string {
 }
 
 const CHECK_CALL = /^(includes|has|test|match|some|indexOf|find|endsWith|startsWith|isAllowed\w*|isOriginAllowed|allowed\w*|check\w*|verify\w*|validate\w*)$/;
+/** Names of a verdict computed earlier: `if (isAllowed)`, `if (originAllowed)`. */
+const ALLOW_NAME = /^(is|has)?(origin)?(allowed|valid|trusted|permitted|whitelisted|allowlisted)(origin)?$/i;
 
 function isCheck(n: ts.Node): boolean {
   if (ts.isIfStatement(n) || ts.isConditionalExpression(n) || ts.isSwitchStatement(n)) return true;
@@ -290,55 +569,40 @@ function acceptsAll(fn: ts.ArrowFunction | ts.FunctionExpression): boolean {
   if (someDescendant(fn, isCheck)) return false;
   const body = fn.body;
   const first = fn.parameters[0] && ts.isIdentifier(fn.parameters[0].name) ? fn.parameters[0].name.text : undefined;
+  const isFirst = (n: ts.Node) => ts.isIdentifier(n) && n.text === first;
   const accepts = (n: ts.Node): boolean => {
-    if (ts.isReturnStatement(n) && n.expression && unwrap(n.expression).kind === ts.SyntaxKind.TrueKeyword) return true;
+    if (ts.isReturnStatement(n) && n.expression) {
+      const r = unwrap(n.expression);
+      return r.kind === ts.SyntaxKind.TrueKeyword || stringValue(r) === '*' || isFirst(r) || isOriginRead(r);
+    }
     if (ts.isCallExpression(n) && n.arguments.length >= 2 && unwrap(n.arguments[0]).kind === ts.SyntaxKind.NullKeyword) {
       const second = unwrap(n.arguments[1]);
-      return second.kind === ts.SyntaxKind.TrueKeyword || stringValue(second) === '*' || (ts.isIdentifier(second) && second.text === first);
+      return second.kind === ts.SyntaxKind.TrueKeyword || stringValue(second) === '*' || isFirst(second);
     }
     return false;
   };
   if (!ts.isBlock(body)) {
     const b = unwrap(body);
-    // `() => true`, `() => '*'`, Koa's `(ctx) => ctx.get('Origin')`, `(o, cb) => cb(null, true)`
-    return b.kind === ts.SyntaxKind.TrueKeyword || stringValue(b) === '*' || isRequestOrigin(b) || accepts(b);
+    // `() => true`, `() => '*'`, Hono's `(origin) => origin`, Koa's `(ctx) => ctx.get('Origin')`, `(o, cb) => cb(null, true)`
+    return b.kind === ts.SyntaxKind.TrueKeyword || stringValue(b) === '*' || isFirst(b) || isOriginRead(b) || accepts(b);
   }
   return someDescendant(body, accepts);
 }
 
-function insideAllowlistCheck(node: ts.Node): boolean {
-  let n: ts.Node | undefined = node.parent;
-  while (n && !ts.isSourceFile(n)) {
-    if (ts.isIfStatement(n) && someDescendant(n.expression, (c) => ts.isCallExpression(c) && CHECK_CALL.test(calleeMethodOf(c)))) return true;
-    if (ts.isIfStatement(n) && ts.isCallExpression(unwrap(n.expression)) && CHECK_CALL.test(calleeMethodOf(unwrap(n.expression) as ts.CallExpression))) return true;
-    if (ts.isConditionalExpression(n) && someDescendant(n.condition, (c) => ts.isCallExpression(c) && CHECK_CALL.test(calleeMethodOf(c)))) return true;
-    if (ts.isFunctionLike(n)) {
-      // an early return on a failed check earlier in the same function also counts
-      const body = (n as ts.FunctionLikeDeclaration).body;
-      if (body && ts.isBlock(body)) {
-        for (const st of body.statements) {
-          if (st.getStart() >= node.getStart()) break;
-          if (ts.isIfStatement(st) && someDescendant(st.expression, (c) => ts.isCallExpression(c) && CHECK_CALL.test(calleeMethodOf(c))) && someDescendant(st.thenStatement, (c) => ts.isReturnStatement(c) || ts.isThrowStatement(c))) {
-            return true;
-          }
-        }
-      }
-      return false;
-    }
-    n = n.parent;
-  }
-  return false;
+/** Request headers (`fetch(url, { headers })`, `axios.create({ headers })`, `new Request(…)`), not a response's. */
+function isRequestHeaders(obj: ts.Node): boolean {
+  const prop = obj.parent;
+  if (!prop || !ts.isPropertyAssignment(prop) || staticName(prop.name) !== 'headers') return false;
+  const options = prop.parent;
+  const call = options.parent;
+  if (!call || !(ts.isCallExpression(call) || ts.isNewExpression(call))) return false;
+  const name = dottedName(call.expression) ?? '';
+  return /(^|\.)(fetch|\$fetch|ofetch|ky|got|axios|request|Request|get|post|put|patch|delete|head|create|extend)$/.test(name);
 }
 
-/** Does the enclosing function (or headers object) also allow credentials? */
-function setsCredentials(node: ts.Node): boolean {
-  let scope: ts.Node = node;
-  while (scope.parent && !ts.isFunctionLike(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
-  return someDescendant(scope, (n) => {
-    if (ts.isCallExpression(n) && stringValue(n.arguments[0])?.toLowerCase() === ACAC) return stringValue(n.arguments[1]) === 'true' || unwrap(n.arguments[1] ?? n).kind === ts.SyntaxKind.TrueKeyword;
-    if (ts.isPropertyAssignment(n) && staticName(n.name)?.toLowerCase() === ACAC) return true;
-    return false;
-  });
+function credentialsOn(obj: ts.ObjectLiteralExpression): boolean {
+  const c = getProperty(obj, 'credentials');
+  return !!c && ts.isPropertyAssignment(c) && unwrap(c.initializer).kind === ts.SyntaxKind.TrueKeyword;
 }
 
 function allowlistExpr(ctx: RuleContext): string {
@@ -350,18 +614,17 @@ const FIX_TITLE = 'Allow only the origins listed in ALLOWED_ORIGINS';
 /** `cors()` → `cors({ origin: process.env.ALLOWED_ORIGINS?.split(',') ?? [] })` */
 function emptyCallFix(ctx: RuleContext, call: ts.CallExpression): Fix | undefined {
   if (call.arguments.length) return undefined;
-  const open = call.arguments.pos;
-  return { title: FIX_TITLE, edits: [{ start: open, end: call.arguments.end, text: `{ origin: ${allowlistExpr(ctx)} }` }] };
+  return { title: FIX_TITLE, edits: [{ start: call.arguments.pos, end: call.arguments.end, text: `{ origin: ${allowlistExpr(ctx)} }` }] };
 }
 
 function originFix(ctx: RuleContext, value: ts.Expression, v: Verdict): Fix | undefined {
   if (v.kind === 'fallback') {
-    // `allowed ?? true` / `env.X || '*'`: fail closed instead of open
+    // `allowed ?? true` / `env.X || '*'`: fail closed instead of open (only when written here, not in a shared constant)
+    if (v.operand.getStart() < value.getStart() || v.operand.getEnd() > value.getEnd()) return undefined;
     return { title: 'Fall back to no origin instead of every origin', edits: [{ start: v.operand.getStart(), end: v.operand.getEnd(), text: '[]' }] };
   }
   // Replace only literals and inline callbacks; a shared constant may be used elsewhere.
-  const u = unwrap(value);
-  if (ts.isIdentifier(u)) return undefined;
+  if (ts.isIdentifier(unwrap(value))) return undefined;
   return { title: FIX_TITLE, edits: [{ start: value.getStart(), end: value.getEnd(), text: allowlistExpr(ctx) }] };
 }
 
