@@ -213,7 +213,7 @@ async function lintCommand(args: readonly string[], io: CliIO): Promise<number> 
       typeAware: !!values['type-aware'],
     },
     (r, input) => {
-      if (wantFix && r.findings.some((f) => f.fix && !f.suppressed)) fixInputs.set(r.absPath, input);
+      if (wantFix && (r.findings.some((f) => f.fix && !f.suppressed) || r.deferred.some((d) => d.finding.fix && !d.finding.suppressed))) fixInputs.set(r.absPath, input);
     },
   );
   for (const issue of result.issues) io.stderr(`prodready: ${issue.path}: ${issue.message}\n`);
@@ -235,7 +235,8 @@ async function lintCommand(args: readonly string[], io: CliIO): Promise<number> 
     files = files.map((r) => {
       const input = fixInputs.get(r.absPath);
       if (!input) return r;
-      const outcome = fixFile(engine, input, opts, io);
+      if (!r.findings.some((f) => f.fix && !f.suppressed)) return r;
+      const outcome = fixFile(engine, { ...input, project: result.project }, opts, io);
       fixedCount += outcome.fixed;
       if (outcome.diff) diffs.push(outcome.diff);
       return outcome.result;

@@ -11,6 +11,14 @@ import { PackageLookup } from './packages';
 import { LineIndex } from './text';
 import type { CodeVisitor, Finding, Fix, ReportDescriptor, Rule, RuleContext, Severity } from './types';
 import { parseYaml, type YamlFile } from './yamlFile';
+import { parseDotenv, type DotenvFile } from './dotenvFile';
+import { parseDockerfile, type Dockerfile } from './dockerfile';
+import { parseNginx, type NginxConf, type NginxDirective } from './nginxConf';
+import { parseRedisConf, type RedisConf } from './redisConf';
+import { parseSql, type SqlFile } from './sqlFile';
+import { NginxIncludes } from './nginxIncludes';
+import type { DeferredFinding, ProjectView } from './projectView';
+import type { PackageInfo } from './packages';
 
 /** Diagnostics the engine itself produces (not rules of the catalog). */
 export const ENGINE_DIAGNOSTICS = {
@@ -23,6 +31,24 @@ export type EngineDiagnosticId = keyof typeof ENGINE_DIAGNOSTICS;
 
 export const CODE_KINDS: ReadonlySet<FileKind> = new Set(['code', 'next.config']);
 export const YAML_KINDS: ReadonlySet<FileKind> = new Set(['compose', 'k8s', 'workflow']);
+
+/** The parser of each kind that is not TypeScript or YAML, and what its result is called on the context. */
+const TEXT_PARSERS = {
+  dotenv: parseDotenv,
+  dockerfile: parseDockerfile,
+  nginx: parseNginx,
+  redis: parseRedisConf,
+  sql: parseSql,
+} as const;
+type TextKind = keyof typeof TEXT_PARSERS;
+type Parsed = DotenvFile | Dockerfile | NginxConf | RedisConf | SqlFile;
+
+/** Parse a file of a non-code, non-YAML kind (dotenv, Dockerfile, nginx, redis.conf, SQL). */
+export function parseText(kind: FileKind, text: string): Parsed & { readonly errors: readonly { message: string; offset: number }[] } {
+  const parser = TEXT_PARSERS[kind as TextKind];
+  if (!parser) throw new Error(`no parser for a ${kind} file`);
+  return parser(text);
+}
 
 export interface LintInput {
   /** path relative to the project root, POSIX separators */
@@ -38,6 +64,11 @@ export interface LintInput {
   readonly reportUnusedDirectives?: boolean;
   /** only run these rules (fix loops, ESLint parity tests) */
   readonly onlyRules?: ReadonlySet<string>;
+  /**
+   * The project view: when given, project-level findings held by `unless` are decided at once and stand in
+   * `findings` (fix loops, the language server); without it they wait in `deferred`.
+   */
+  readonly project?: ProjectView;
 }
 
 export interface InternalError {
@@ -56,6 +87,12 @@ export interface FileResult {
   readonly parseError: boolean;
   /** whether a syntax tree was built for this file */
   readonly parsed: boolean;
+  /** facts this file provides to the project view */
+  readonly facts: readonly string[];
+  /** project-level findings waiting for the project view (empty when `LintInput.project` was given) */
+  readonly deferred: readonly DeferredFinding[];
+  /** the file's package, when it has facts or deferred findings */
+  readonly pkg: PackageInfo | undefined;
 }
 
 export interface Engine {
@@ -123,6 +160,7 @@ export function createEngine(opts: { rules: readonly Rule[] }): Engine {
   const rules = [...opts.rules].sort((a, b) => a.id.localeCompare(b.id));
   const fallback = defaultConfig(rules);
   const packages = new PackageLookup();
+  const includes = new NginxIncludes();
 
   function lint(input: LintInput): FileResult {
     const { text, classification } = input;
@@ -131,8 +169,10 @@ export function createEngine(opts: { rules: readonly Rule[] }): Engine {
     const findings: Finding[] = [];
     const internalErrors: InternalError[] = [];
     const base = { path: input.path, absPath: input.absPath, kind };
+    const facts: string[] = [];
+    const deferred: DeferredFinding[] = [];
     if (!classification.production) {
-      return { ...base, findings, internalErrors, parseError: false, parsed: false };
+      return { ...base, findings, internalErrors, parseError: false, parsed: false, facts, deferred, pkg: undefined };
     }
 
     const active: { rule: Rule; severity: Severity; options: Record<string, unknown> }[] = [];
@@ -153,6 +193,7 @@ export function createEngine(opts: { rules: readonly Rule[] }): Engine {
     let sourceFile = input.sourceFile;
     let parsed = !!sourceFile;
     let yamlFile: YamlFile | undefined;
+    let textFile: Parsed | undefined;
     let style: Style | undefined;
     const seen = new Set<string>();
     const failed = new Set<string>();
@@ -173,6 +214,18 @@ export function createEngine(opts: { rules: readonly Rule[] }): Engine {
       }
       return yamlFile;
     };
+    const getText = <T extends Parsed>(want: TextKind): T => {
+      if (kind !== want) throw new Error(`a ${kind} file has no ${want} view`);
+      if (!textFile) {
+        textFile = parseText(kind, text);
+        parsed = true;
+      }
+      return textFile as T;
+    };
+    // the project root, for package lookups and nginx includes: the file's path is relative to it
+    const absPosix = input.absPath.split('\\').join('/');
+    const projectRoot = absPosix.endsWith(`/${input.path}`) ? absPosix.slice(0, absPosix.length - input.path.length - 1) : undefined;
+    const packageOf = (): PackageInfo | undefined => packages.forFile(input.absPath, projectRoot);
 
     function finding(ruleId: string, messageId: string, severity: Severity, message: string, start: number, end: number, fix?: Fix, suggestions?: readonly Fix[]): Finding {
       const s = lineIdx().position(start);
@@ -195,12 +248,13 @@ export function createEngine(opts: { rules: readonly Rule[] }): Engine {
       };
     }
 
-    function push(ruleId: string, messageId: string, severity: Severity, message: string, start: number, end: number, fix?: Fix, suggestions?: readonly Fix[]): void {
+    function push(ruleId: string, messageId: string, severity: Severity, message: string, start: number, end: number, fix?: Fix, suggestions?: readonly Fix[], unless?: ReportDescriptor['unless']): void {
       const f = finding(ruleId, messageId, severity, message, start, end, fix, suggestions);
       const key = `${ruleId}:${f.line}`;
       if (seen.has(key)) return; // one finding per rule per line
       seen.add(key);
-      findings.push(f);
+      if (unless) deferred.push({ finding: f, unless });
+      else findings.push(f);
     }
 
     const listeners: Listener[][] = [];
@@ -224,12 +278,30 @@ export function createEngine(opts: { rules: readonly Rule[] }): Engine {
         get yaml() {
           return getYaml();
         },
+        get dotenv() {
+          return getText<DotenvFile>('dotenv');
+        },
+        get dockerfile() {
+          return getText<Dockerfile>('dockerfile');
+        },
+        get nginx() {
+          return getText<NginxConf>('nginx');
+        },
+        nginxIncluded(d: NginxDirective) {
+          return includes.resolve(d, input.absPath, projectRoot);
+        },
+        get redis() {
+          return getText<RedisConf>('redis');
+        },
+        get sql() {
+          return getText<SqlFile>('sql');
+        },
+        fact(key: string) {
+          if (!facts.includes(key)) facts.push(key);
+        },
         checker: input.checker,
         get packageJson() {
-          // not above the project root: the file's path is relative to it
-          const abs = input.absPath.split('\\').join('/');
-          const root = abs.endsWith(`/${input.path}`) ? abs.slice(0, abs.length - input.path.length - 1) : undefined;
-          return packages.forFile(input.absPath, root);
+          return packageOf();
         },
         report(d: ReportDescriptor) {
           const template = rule.messages[d.messageId];
@@ -243,7 +315,7 @@ export function createEngine(opts: { rules: readonly Rule[] }): Engine {
           } else if (d.range) {
             [start, end] = d.range;
           } else throw new Error(`rule ${rule.id} reported without node or range`);
-          push(rule.id, d.messageId, a.severity, format(template, d.data), start, end, d.fix ?? undefined, d.suggestions);
+          push(rule.id, d.messageId, a.severity, format(template, d.data), start, end, d.fix ?? undefined, d.suggestions, d.unless);
         },
       };
       try {
@@ -299,6 +371,14 @@ export function createEngine(opts: { rules: readonly Rule[] }): Engine {
       }
     }
 
+    // Project-level findings: decided now when the view is given, else held for the caller's view.
+    const pkg = facts.length || deferred.length ? packageOf() : undefined;
+    let held = failed.size ? deferred.filter((d) => !failed.has(d.finding.ruleId)) : deferred;
+    if (input.project && held.length) {
+      findings.push(...input.project.resolve({ path: input.path, absPath: input.absPath, facts, deferred: held, pkg }));
+      held = [];
+    }
+
     // Findings of a rule that failed are dropped: a half-run rule's output cannot be trusted.
     let result = failed.size ? findings.filter((f) => !failed.has(f.ruleId)) : findings;
     for (const e of internalErrors) {
@@ -315,15 +395,18 @@ export function createEngine(opts: { rules: readonly Rule[] }): Engine {
       if (diags.length) firstError = { offset: diags[0].start, message: ts.flattenDiagnosticMessageText(diags[0].messageText, ' ') };
     } else if (yamlFile && yamlFile.errors.length) {
       firstError = yamlFile.errors[0];
+    } else if (textFile && textFile.errors.length) {
+      firstError = textFile.errors[0];
     }
     if (firstError) {
       parseError = true;
       result = result.map((f) => (f.fix ? { ...f, fix: undefined, suggestions: undefined } : f));
+      held = held.map((d) => (d.finding.fix ? { ...d, finding: { ...d.finding, fix: undefined, suggestions: undefined } } : d));
       result.push(mkFinding('parse-error', 'parseError', `The file could not be parsed: ${firstError.message}`, firstError.offset, firstError.offset));
     }
 
-    // Suppressions.
-    for (const f of result) {
+    // Suppressions (held findings carry theirs, so the view never has to read the file again).
+    for (const f of [...result, ...held.map((d) => d.finding)]) {
       if (f.ruleId === 'parse-error' || f.ruleId === 'internal-error') continue;
       const d = matchDirective(directives, f.ruleId, f.line);
       if (d) f.suppressed = { kind: 'inSource', justification: d.reason, directive: d.text, line: d.line };
@@ -353,8 +436,8 @@ export function createEngine(opts: { rules: readonly Rule[] }): Engine {
       }
     }
 
-    result.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
-    return { ...base, findings: result, internalErrors, parseError, parsed };
+    result.sort(compareFindings);
+    return { ...base, findings: result, internalErrors, parseError, parsed, facts, deferred: held, pkg };
 
     function mkFinding(ruleId: EngineDiagnosticId, messageId: string, message: string, start: number, end: number): Finding {
       return finding(ruleId, messageId, ENGINE_DIAGNOSTICS[ruleId].severity, message, start, end);
@@ -367,7 +450,14 @@ export function createEngine(opts: { rules: readonly Rule[] }): Engine {
     return { text, fixed, result };
   }
 
-  return { rules, defaultConfig: fallback, lint, fix, clearCaches: () => packages.clear() };
+  return { rules, defaultConfig: fallback, lint, fix, clearCaches: () => {
+      packages.clear();
+      includes.clear();
+    } };
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId);
 }
 
 export type { Directive };

@@ -1,6 +1,8 @@
 /** The engine's surface for the CLI and the language server. */
 export * from './api';
-export { createEngine, parseCode, ENGINE_DIAGNOSTICS, CODE_KINDS, YAML_KINDS } from './engine';
+export { createEngine, parseCode, parseText, compareFindings, ENGINE_DIAGNOSTICS, CODE_KINDS, YAML_KINDS } from './engine';
+export { ProjectView } from './projectView';
+export type { DeferredFinding, FileFacts, ProjectCondition } from './projectView';
 export type { Engine, FileResult, LintInput, InternalError, EngineDiagnosticId } from './engine';
 export { classify, kindEntryForPath, looksLikeKubernetes, rolesForPath } from './classify';
 export type { Classification, FileRoles } from './classify';

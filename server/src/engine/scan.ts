@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { classify, type Classification } from './classify';
 import type { ResolvedConfig } from './config';
-import { CODE_KINDS, type Engine, type FileResult, type LintInput } from './engine';
+import { CODE_KINDS, compareFindings, type Engine, type FileResult, type LintInput } from './engine';
+import { ProjectView } from './projectView';
 import { ProjectResolver, toPosix } from './project';
 import { buildProgram, newTypeAwareStats, TsconfigFinder, type TypeAwareStats, type TypedProgram } from './typeAware';
 import { skipReason, walkFiles, type WalkIssue } from './walk';
@@ -32,6 +33,8 @@ export interface ScanResult {
   /** how many files were classified as one of our kinds (production or not) */
   readonly scanned: number;
   readonly typeAware?: TypeAwareStats;
+  /** the facts of every file, which decided the project-level findings (fix loops reuse it) */
+  readonly project: ProjectView;
 }
 
 export type TextEncoding = 'utf8' | 'utf16le' | 'utf16be';
@@ -179,5 +182,65 @@ export function scan(engine: Engine, opts: ScanOptions, onFile?: (r: FileResult,
   }
   if (groups.size) results.sort((a, b) => (a.absPath < b.absPath ? -1 : a.absPath > b.absPath ? 1 : 0));
 
-  return { files: results, skipped, issues, scanned, ...(stats ? { typeAware: stats } : {}) };
+  const project = projectPhase(engine, results, resolver, scanRoots, opts, issues);
+  return { files: results, skipped, issues, scanned, ...(stats ? { typeAware: stats } : {}), project };
+}
+
+/**
+ * Decide the held project-level findings. When the scan did not cover the whole project of a file with held
+ * findings (`prodready lint src/server.ts`), the rest of that project is read for facts only: just the
+ * project-level rules run there, and only on files their text hints select.
+ */
+function projectPhase(engine: Engine, results: FileResult[], resolver: ProjectResolver, scanRoots: readonly string[], opts: ScanOptions, issues: WalkIssue[]): ProjectView {
+  const view = new ProjectView();
+  for (const r of results) if (r.facts.length) view.update({ path: r.path, absPath: r.absPath, facts: r.facts, pkg: r.pkg });
+  const waiting = results.filter((r) => r.deferred.length);
+  if (!waiting.length) return view;
+
+  const covered = (dir: string): boolean =>
+    scanRoots.some((s) => {
+      const rel = path.relative(s, dir);
+      return !rel.startsWith('..') && !path.isAbsolute(rel);
+    });
+  const extraRoots = new Set<string>();
+  for (const r of waiting) {
+    const root = resolver.forFile(r.absPath).root;
+    if (!covered(root)) extraRoots.add(root);
+  }
+  if (extraRoots.size) {
+    const seen = new Set(results.map((r) => r.absPath));
+    const projectRules = new Set(engine.rules.filter((r) => r.scope === 'project').map((r) => r.id));
+    const onlyRules = opts.onlyRules ? new Set([...projectRules].filter((id) => opts.onlyRules!.has(id))) : projectRules;
+    for (const absPath of walkFiles([...extraRoots], opts.cwd, issues)) {
+      if (seen.has(absPath)) continue;
+      const p = resolver.forFile(absPath);
+      const rel = toPosix(path.relative(p.root, absPath));
+      if (p.config.exclude.some((m) => m.match(rel))) continue;
+      let text: string | undefined;
+      const read = (): string | undefined => {
+        if (text === undefined) {
+          try {
+            text = readText(absPath);
+          } catch {
+            text = undefined;
+          }
+        }
+        return text;
+      };
+      const c = classify(rel, read);
+      if (!c || !c.production) continue;
+      const t = read();
+      if (t === undefined || skipReason(t)) continue;
+      const r = engine.lint({ path: rel, absPath, text: t, classification: c, config: p.config, onlyRules });
+      if (r.facts.length) view.update({ path: r.path, absPath: r.absPath, facts: r.facts, pkg: r.pkg });
+    }
+  }
+
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i];
+    if (!r.deferred.length) continue;
+    const standing = view.resolve(r);
+    results[i] = { ...r, findings: standing.length ? [...r.findings, ...standing].sort(compareFindings) : r.findings, deferred: [] };
+  }
+  return view;
 }

@@ -5,6 +5,12 @@ import type { Style } from './style';
 import type { PackageInfo } from './packages';
 import type { LineIndex } from './text';
 import type { YamlFile } from './yamlFile';
+import type { DotenvFile } from './dotenvFile';
+import type { Dockerfile } from './dockerfile';
+import type { NginxConf, NginxDirective } from './nginxConf';
+import type { RedisConf } from './redisConf';
+import type { SqlFile } from './sqlFile';
+import type { ProjectCondition } from './projectView';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type SeveritySetting = Severity | 'off';
@@ -43,6 +49,11 @@ export interface ReportDescriptor {
   readonly range?: readonly [number, number];
   readonly fix?: Fix | null;
   readonly suggestions?: readonly Fix[];
+  /**
+   * Project-level findings: the finding stands only when no file in the condition's scope provides the fact
+   * (see `RuleContext.fact`). Decided after every file of the project is seen.
+   */
+  readonly unless?: ProjectCondition;
 }
 
 /** Listeners keyed by TypeScript SyntaxKind name, called in one shared pass over the raw AST. */
@@ -73,6 +84,23 @@ export interface RuleContext {
   readonly sourceFile: ts.SourceFile;
   /** Parsed YAML documents with positions (compose, k8s, workflow kinds). */
   readonly yaml: YamlFile;
+  /** The entries of a dotenv file. */
+  readonly dotenv: DotenvFile;
+  /** Instructions and stages of a Dockerfile. */
+  readonly dockerfile: Dockerfile;
+  /** The directive tree of an nginx config file. */
+  readonly nginx: NginxConf;
+  /**
+   * The directives of the files an nginx `include` names, where they resolve inside the project (relative to
+   * the including file's folder or one of its parents); positions are in those files, so report on the include.
+   */
+  nginxIncluded(include: NginxDirective): readonly NginxDirective[];
+  /** The directives of a redis.conf. */
+  readonly redis: RedisConf;
+  /** The statements of a SQL migration. */
+  readonly sql: SqlFile;
+  /** Record a fact this file provides to the project view (project-level rules; see `ReportDescriptor.unless`). */
+  fact(key: string): void;
   /** Present only on type-aware runs, for files inside a tsconfig program. */
   readonly checker: ts.TypeChecker | undefined;
   /** The nearest package.json above the file (its dependencies), read once per folder. */
