@@ -62,6 +62,7 @@ describe('file-kind table', () => {
     ['k8s/deployment.yaml', 'k8s', k8s],
     ['deploy/api.yml', 'k8s', k8s],
     ['config/settings.yaml', undefined, 'port: 3000\n'],
+    ['charts/api/templates/deployment.yaml', undefined, 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include "api.fullname" . }}\n'],
     ['README.md', undefined],
     ['package.json', undefined],
     ['schema.sql', undefined],

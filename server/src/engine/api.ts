@@ -43,3 +43,4 @@ export function defineRule(def: RuleDefinition): Rule {
   if (!def.kinds.length) throw new Error(`rule ${def.id}: no kinds`);
   return { ...def, docsUrl: docsUrlFor(def.id) };
 }
+export { appendToMap, mapKeyColumn, yamlIndentStep } from './yamlEdits';

@@ -76,9 +76,12 @@ export function kindEntryForPath(relPath: string): FileKindEntry | undefined {
   return undefined;
 }
 
-/** A YAML text that declares a Kubernetes object: top-level `apiVersion:` and `kind:` keys. */
+/**
+ * A YAML text that declares a Kubernetes object: top-level `apiVersion:` and `kind:` keys. Helm and other
+ * Go templates (`{{ .Values.x }}`) are not manifests until rendered: they are not ours.
+ */
 export function looksLikeKubernetes(text: string): boolean {
-  return /^apiVersion:\s*\S/m.test(text) && /^kind:\s*[A-Z]\w*/m.test(text);
+  return /^apiVersion:\s*\S/m.test(text) && /^kind:\s*[A-Z]\w*/m.test(text) && !/\{\{-?\s*[.$\w(]/.test(text);
 }
 
 export function rolesForPath(relPath: string, kind: FileKind): FileRoles {
