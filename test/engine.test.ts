@@ -121,6 +121,18 @@ describe('file-kind table', () => {
     expect(classify('docker-compose.prod.yml')!.roles.deployed).toBe(true);
     expect(classify('deploy/docker-compose.staging.yaml')!.roles.deployed).toBe(true);
     expect(classify('docker-compose.yml')!.roles.deployed).toBe(false);
+    expect(classify('.env.production')!.roles.deployed).toBe(true);
+    expect(classify('Dockerfile.prod')!.roles.deployed).toBe(true);
+    expect(classify('.env.test')!.production).toBe(false);
+    expect(classify('Dockerfile.ci')!.production).toBe(false);
+    expect(classify('.env.development')!.roles.dev).toBe(true);
+    expect(classify('.env.local')!.roles.dev).toBe(true);
+    expect(classify('.devcontainer/Dockerfile')!.roles.dev).toBe(true);
+    expect(classify('docker-compose.dev.yml')!.roles.dev).toBe(true);
+    expect(classify('docker-compose.dev.yml')!.production).toBe(true);
+    expect(classify('.env')!.roles.dev).toBe(false);
+    expect(classify('svelte.config.js')!.production).toBe(true);
+    expect(classify('vite.config.ts')!.production).toBe(false);
     expect(classify('scripts/migrate.ts')!.roles.script).toBe(true);
     expect(classify('apps/web/seed.ts')!.roles.script).toBe(true);
     expect(classify('prisma/seeds/users.ts')!.roles.script).toBe(true);

@@ -12,8 +12,14 @@ export interface FileRoles {
   readonly toolConfig: boolean;
   /** one-off CLIs under `scripts/` */
   readonly script: boolean;
-  /** compose files for CI/tests (`docker-compose.ci.yml`, `compose.e2e.yaml`) */
+  /** compose, dotenv and Dockerfiles for CI/tests (`docker-compose.ci.yml`, `.env.test`, `Dockerfile.e2e`) */
   readonly ci: boolean;
+  /**
+   * config for local development (`docker-compose.dev.yml`, `.env.development`, `.env.local`, `Dockerfile.dev`,
+   * anything under `.devcontainer/`). Still production material: a local compose file is in scope for
+   * exposed ports and credentials; rules about deployed hardening skip it.
+   */
+  readonly dev: boolean;
   /** compose files of a deployed environment (`docker-compose.prod.yml`, `…staging…`) */
   readonly deployed: boolean;
 }
@@ -57,9 +63,14 @@ const DOC_DIRS = new Set(['docs', 'doc', 'documentation', '.storybook']);
 const TEST_FILE = /\.(test|spec|e2e|e2e-spec|bench|stories|story|cy)\.[a-z]+$/i;
 const TEMPLATE_EXT = /\.(example|sample|template|tpl|dist)$/i;
 const TEMPLATE_TOKENS = new Set(['example', 'sample', 'template', 'tpl']);
+/** Framework configs that ship with the app (`svelte.config.js` holds CSRF settings): not tool configs. */
+const APP_CONFIG = /^(svelte|nuxt|astro|remix|ecosystem|app)\.config\./i;
 const TOOL_CONFIG =
   /^(\.?[\w-]+\.config|\.eslintrc|\.prettierrc|\.babelrc|\.mocharc|\.lintstagedrc|\.commitlintrc|\.releaserc|\.stylelintrc|gulpfile|gruntfile|karma\.conf|protractor\.conf|jest\.setup|vitest\.setup|setupTests)(\.[\w-]+)*\.(js|ts|mjs|cjs|mts|cts|json)$/i;
 const CI_TOKENS = new Set(['test', 'tests', 'testing', 'ci', 'e2e', 'integration', 'it']);
+const DEV_TOKENS = new Set(['dev', 'development', 'local', 'devcontainer']);
+/** kinds whose file names say what environment they are for */
+const ENV_NAMED_KINDS: ReadonlySet<FileKind> = new Set(['compose', 'dotenv', 'dockerfile']);
 const DEPLOYED_TOKENS = new Set(['prod', 'production', 'staging', 'stage', 'stg', 'prd', 'live']);
 
 function tokens(basename: string): string[] {
@@ -94,14 +105,16 @@ export function rolesForPath(relPath: string, kind: FileKind): FileRoles {
   // `email-template.ts` is code; `example.env` and `docker-compose.sample.yml` are templates.
   const template = TEMPLATE_EXT.test(base) || (kind !== 'code' && baseTokens.some((t) => TEMPLATE_TOKENS.has(t)));
   const docs = dirs.some((d) => DOC_DIRS.has(d)) || /\.(stories|story)\.[a-z]+$/i.test(base);
-  const toolConfig = kind === 'code' && TOOL_CONFIG.test(base);
+  const toolConfig = kind === 'code' && TOOL_CONFIG.test(base) && !APP_CONFIG.test(base);
   // one-off CLIs, database seeding and data migrations (`scripts/`, `bin/`, `seed.ts`, `migrations/*.ts`)
   const script =
     dirs.some((d) => d === 'scripts' || d === 'script' || d === 'bin' || d === 'seeds' || d === 'seeders' || (kind === 'code' && (d === 'migrations' || d === 'migration'))) ||
     /^seed(s|er)?(\.|-|$)/i.test(base);
-  const ci = kind === 'compose' && baseTokens.some((t) => CI_TOKENS.has(t));
-  const deployed = kind === 'compose' && baseTokens.some((t) => DEPLOYED_TOKENS.has(t));
-  return { test, template, docs, toolConfig, script, ci, deployed };
+  const named = ENV_NAMED_KINDS.has(kind);
+  const ci = named && baseTokens.some((t) => CI_TOKENS.has(t));
+  const deployed = named && baseTokens.some((t) => DEPLOYED_TOKENS.has(t));
+  const dev = named && !deployed && (baseTokens.some((t) => DEV_TOKENS.has(t)) || dirs.includes('.devcontainer'));
+  return { test, template, docs, toolConfig, script, ci, deployed, dev };
 }
 
 /**
