@@ -35,6 +35,7 @@ import {
   createEngine,
   defaultConfig,
   ProjectResolver,
+  ProjectView,
   readText,
   skipReason,
   toPosix,
@@ -67,6 +68,7 @@ interface Cached {
 
 export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): Connection {
   const engine = createEngine({ rules });
+  const projectRuleIds: ReadonlySet<string> = new Set(engine.rules.filter((r) => r.scope === 'project').map((r) => r.id));
   const documents = new TextDocuments(TextDocument);
   const cache = new Map<string, Cached>();
   const settingsCache = new Map<string, Promise<Settings>>();
@@ -80,6 +82,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   let scanGeneration = 0;
   /** uris whose diagnostics were pushed by the workspace scan (cleared when the document opens) */
   const pushedByScan = new Set<string>();
+  /**
+   * The project view for project-level rules: every file's facts, kept current as files are linted. Until the
+   * first workspace scan has read every file, held project findings are not shown (they could be wrong).
+   */
+  const project = new ProjectView();
+  let projectReady = false;
+  /** files not open whose results hold project findings: re-published when the project's facts change */
+  const heldOnDisk = new Map<string, FileResult>();
 
   function newResolver(): ProjectResolver {
     return new ProjectResolver(engine.rules, defaultConfig(engine.rules), folders[0] ?? process.cwd(), undefined, undefined, folders);
@@ -112,7 +122,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   connection.onInitialized(() => {
     void settingsFor(undefined).then((s) => {
-      if (s.enable && s.scope === 'workspace') void scanWorkspace();
+      if (s.enable) void scanWorkspace(s.scope === 'workspace');
     });
   });
 
@@ -182,7 +192,30 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const err of result.internalErrors) log(`prodready: rule ${err.ruleId} failed on ${doc.uri}: ${err.stack ?? err.message}`);
     const entry = { version: doc.version, input, result };
     cache.set(doc.uri, entry);
+    noteFacts(result);
     return entry;
+  }
+
+  /** Record a result's facts in the project view; when they changed, files with held findings are re-shown. */
+  function noteFacts(result: FileResult): void {
+    if (!project.update({ path: result.path, absPath: result.absPath, facts: result.facts, pkg: result.pkg }) || !projectReady) return;
+    setImmediate(republishHeld);
+  }
+
+  /** Every finding of a result as shown: its own and the held project findings that stand now. */
+  function shownFindings(result: FileResult): readonly Finding[] {
+    if (!result.deferred.length || !projectReady) return result.findings;
+    const standing = project.resolve(result);
+    return standing.length ? [...result.findings, ...standing] : result.findings;
+  }
+
+  function republishHeld(): void {
+    if (pullDiagnostics) void connection.languages.diagnostics.refresh();
+    else for (const d of documents.all()) if (cache.get(d.uri)?.result.deferred.length) schedulePush(d, true);
+    for (const [uri, result] of heldOnDisk) {
+      if (documents.get(uri)) continue;
+      void connection.sendDiagnostics({ uri, diagnostics: toDiagnostics(shownFindings(result)) });
+    }
   }
 
   function toDiagnostics(findings: readonly Finding[], doc?: TextDocument): Diagnostic[] {
@@ -220,7 +253,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       void settingsFor(doc.uri).then((s) => {
         const latest = documents.get(doc.uri);
         if (!latest || latest.version !== version) return;
-        const diagnostics = s.enable ? toDiagnostics(lintDocument(latest)?.result.findings ?? [], latest) : [];
+        const entry = s.enable ? lintDocument(latest) : undefined;
+        const diagnostics = entry ? toDiagnostics(shownFindings(entry.result), latest) : [];
         void connection.sendDiagnostics({ uri: doc.uri, version, diagnostics });
       });
     });
@@ -258,35 +292,50 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (!doc) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     const s = await settingsFor(doc.uri);
     if (!s.enable) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-    return { kind: DocumentDiagnosticReportKind.Full, items: toDiagnostics(lintDocument(doc)?.result.findings ?? [], doc) };
+    const entry = lintDocument(doc);
+    return { kind: DocumentDiagnosticReportKind.Full, items: entry ? toDiagnostics(shownFindings(entry.result), doc) : [] };
   });
 
   // ------------------------------------------------------------------------------------------------ workspace
 
-  async function lintFromDisk(absPath: string): Promise<void> {
+  /** Lint a file that is not open, from disk; `publish: false` only records its facts (scope "openFiles"). */
+  async function lintFromDisk(absPath: string, publish = true): Promise<void> {
     const uri = pathToFileURL(absPath).href;
     if (documents.get(uri)) return;
     let text: string;
     try {
       text = readText(absPath);
     } catch {
-      void connection.sendDiagnostics({ uri, diagnostics: [] });
+      project.remove(absPath);
+      heldOnDisk.delete(uri);
+      if (publish) void connection.sendDiagnostics({ uri, diagnostics: [] });
       return;
     }
     if (skipReason(text)) return;
     const input = inputFor(uri, text);
     if (!input) return;
-    const result = engine.lint(input);
-    const diagnostics = toDiagnostics(result.findings);
+    const result = engine.lint(publish ? input : { ...input, onlyRules: projectRuleIds });
+    noteFacts(result);
+    if (result.deferred.length) heldOnDisk.set(uri, result);
+    else heldOnDisk.delete(uri);
+    if (!publish) return;
+    const diagnostics = toDiagnostics(shownFindings(result));
     if (diagnostics.length || pushedByScan.has(uri)) {
       pushedByScan.add(uri);
       void connection.sendDiagnostics({ uri, diagnostics });
     }
   }
 
-  async function scanWorkspace(): Promise<void> {
+  /**
+   * Read the workspace: publish findings of files that are not open (scope "workspace"), or only collect the
+   * facts project-level rules need (scope "openFiles"). Held project findings are shown once it is complete.
+   */
+  async function scanWorkspace(publish = true): Promise<void> {
     const generation = ++scanGeneration;
-    if (!folders.length) return;
+    if (!folders.length) {
+      projectReady = true;
+      return;
+    }
     const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
     const files = walkFiles(folders, folders[0]);
     progress?.begin('prodready: scanning the workspace', 0, `${files.length} files`, true);
@@ -294,7 +343,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     for (const f of files) {
       if (generation !== scanGeneration || progress?.token.isCancellationRequested) break;
       try {
-        await lintFromDisk(f);
+        await lintFromDisk(f, publish);
       } catch (e) {
         log(`prodready: scan failed on ${f}: ${(e as Error)?.message ?? e}`);
       }
@@ -306,6 +355,10 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
     progress?.done();
     log(`prodready: workspace scan: ${done} of ${files.length} files`);
+    if (generation === scanGeneration && done === files.length) {
+      projectReady = true;
+      republishHeld();
+    }
   }
 
   connection.onDidChangeWatchedFiles((params) => {
@@ -319,6 +372,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       }
       if (path.basename(abs) === 'package.json') engine.clearCaches();
       if (c.type === FileChangeType.Deleted) {
+        heldOnDisk.delete(c.uri);
+        if (project.remove(abs) && projectReady) setImmediate(republishHeld);
         if (pushedByScan.delete(c.uri)) void connection.sendDiagnostics({ uri: c.uri, diagnostics: [] });
       } else void lintFromDisk(abs);
     }
@@ -329,7 +384,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       resolver = newResolver();
       revalidateAll();
       void settingsFor(undefined).then((s) => {
-        if (s.scope === 'workspace') void scanWorkspace();
+        void scanWorkspace(s.scope === 'workspace');
       });
     }
   });
@@ -355,6 +410,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   }
 
   // ------------------------------------------------------------------------------------------------ code actions
+
+  /** Fix loops see the project view once it is complete (held findings with fixes are then fixed too). */
+  function withProject(input: LintInput): LintInput {
+    return projectReady ? { ...input, project } : input;
+  }
 
   function toLspEdits(doc: TextDocument, fix: Fix): LspTextEdit[] {
     return fix.edits.map((e) => ({ range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.text }));
@@ -394,7 +454,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     // Fix-all re-lints until stable: computed only when asked for by kind (save actions, the command), not on
     // every cursor move's light-bulb request.
     if (only && wants(FIX_ALL_KIND)) {
-      const fixed = engine.fix(entry.input);
+      const fixed = engine.fix(withProject(entry.input));
       const edits = minimalEdit(doc, text, fixed.text);
       if (edits.length) actions.push({ title: 'Fix all prodready problems', kind: FIX_ALL_KIND, edit: { changes: { [uri]: edits } } });
     }
@@ -402,7 +462,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
     const start = doc.offsetAt(params.range.start);
     const end = doc.offsetAt(params.range.end);
-    const here = entry.result.findings.filter((f) => !f.suppressed && f.start <= end && Math.max(f.end, f.start) >= start && !f.ruleId.startsWith('parse-'));
+    const all = shownFindings(entry.result);
+    const here = all.filter((f) => !f.suppressed && f.start <= end && Math.max(f.end, f.start) >= start && !f.ruleId.startsWith('parse-'));
     const seenRules = new Set<string>();
     for (const f of here) {
       const diag = toDiagnostics([f], doc);
@@ -410,9 +471,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       for (const s of f.suggestions ?? []) actions.push({ title: s.title, kind: CodeActionKind.QuickFix, diagnostics: diag, edit: { changes: { [uri]: toLspEdits(doc, s) } } });
       if (seenRules.has(f.ruleId)) continue;
       seenRules.add(f.ruleId);
-      const sameRule = entry.result.findings.filter((x) => x.ruleId === f.ruleId && x.fix && !x.suppressed);
+      const sameRule = all.filter((x) => x.ruleId === f.ruleId && x.fix && !x.suppressed);
       if (sameRule.length > 1) {
-        const fixed = engine.fix({ ...entry.input, onlyRules: new Set([f.ruleId]) });
+        const fixed = engine.fix({ ...withProject(entry.input), onlyRules: new Set([f.ruleId]) });
         const edits = minimalEdit(doc, text, fixed.text);
         if (edits.length) actions.push({ title: `Fix all ${f.ruleId} problems in this file`, kind: CodeActionKind.QuickFix, edit: { changes: { [uri]: edits } } });
       }
