@@ -1,13 +1,29 @@
 // Builds the bundles with esbuild: the CLI (dist/cli.js), the language server (dist/server.js)
 // and the VS Code extension (dist/extension.js, `vscode` left to the host).
 import { build } from 'esbuild';
-import { readFileSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 mkdirSync(join(root, 'dist'), { recursive: true });
+
+// A fingerprint of the sources (engine, rules, CLI): results cached by --cache are only reused by a build of
+// exactly the same code.
+const hash = createHash('sha1').update(pkg.version);
+const addDir = (dir) => {
+  for (const e of readdirSync(join(root, dir), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const rel = `${dir}/${e.name}`;
+    if (e.isDirectory()) {
+      if (e.name !== 'fixtures' && e.name !== 'node_modules') addDir(rel);
+    } else if (/\.ts$/.test(e.name)) hash.update(rel).update(readFileSync(join(root, rel)));
+  }
+};
+addDir('server/src');
+addDir('rules');
+const buildId = hash.digest('hex').slice(0, 16);
 
 const common = {
   bundle: true,
@@ -16,7 +32,7 @@ const common = {
   format: 'cjs',
   sourcemap: 'linked',
   logLevel: 'warning',
-  define: { PRODREADY_VERSION: JSON.stringify(pkg.version) },
+  define: { PRODREADY_VERSION: JSON.stringify(pkg.version), PRODREADY_BUILD_ID: JSON.stringify(buildId) },
   absWorkingDir: root,
   // jsonc-parser's UMD main cannot be bundled; its ESM build can.
   mainFields: ['module', 'main'],

@@ -21,6 +21,8 @@ export interface Report {
   readonly skipped: readonly { path: string; reason: string }[];
   readonly scanned: number;
   readonly fixedCount: number;
+  /** SARIF `automationDetails.id` (`prodready/shard-2-of-4/`), so code scanning keeps shards' runs apart */
+  readonly automationId?: string;
 }
 
 export interface Summary {
@@ -214,6 +216,7 @@ export function formatSarif(report: Report): string {
             rules: driverRules,
           },
         },
+        ...(report.automationId ? { automationDetails: { id: report.automationId } } : {}),
         originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(report.cwd + path.sep).href } },
         columnKind: 'utf16CodeUnits',
         results,

@@ -93,12 +93,26 @@ export interface FileResult {
   readonly deferred: readonly DeferredFinding[];
   /** the file's package, when it has facts or deferred findings */
   readonly pkg: PackageInfo | undefined;
+  /** set when the file was not checked: it exceeded the per-file time budget, or its tree is too deep to walk */
+  readonly skipped?: string;
 }
+
+function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
+/** Thrown inside the walk when a file takes longer than the engine's per-file budget. */
+class BudgetExceeded extends Error {}
+
+/** Default per-file time budget: checked between syntax nodes and between rules. */
+export const DEFAULT_FILE_BUDGET_MS = 10_000;
 
 export interface Engine {
   readonly rules: readonly Rule[];
   /** forget cached package.json reads (the language server calls this when one changes) */
   clearCaches(): void;
+  /** The package a file belongs to, as rules see it (`ctx.packageJson`). */
+  packageOf(absPath: string, root?: string): PackageInfo | undefined;
   readonly defaultConfig: ResolvedConfig;
   lint(input: LintInput): FileResult;
   /**
@@ -156,13 +170,30 @@ interface Listener {
   readonly fn: (node: ts.Node) => void;
 }
 
-export function createEngine(opts: { rules: readonly Rule[] }): Engine {
+export function createEngine(opts: { rules: readonly Rule[]; fileBudgetMs?: number }): Engine {
+  const budgetMs = opts.fileBudgetMs ?? DEFAULT_FILE_BUDGET_MS;
   const rules = [...opts.rules].sort((a, b) => a.id.localeCompare(b.id));
   const fallback = defaultConfig(rules);
   const packages = new PackageLookup();
   const includes = new NginxIncludes();
 
   function lint(input: LintInput): FileResult {
+    try {
+      return lintUnguarded(input);
+    } catch (e) {
+      // The walk is recursive, as TypeScript's parser is: a tree nested thousands deep can exhaust the stack.
+      const reason = e instanceof BudgetExceeded ? e.message : isStackOverflow(e) ? 'too deeply nested to check' : undefined;
+      if (!reason) throw e;
+      return { path: input.path, absPath: input.absPath, kind: input.classification.kind, findings: [], internalErrors: [], parseError: false, parsed: true, facts: [], deferred: [], pkg: undefined, skipped: reason };
+    }
+  }
+
+  function lintUnguarded(input: LintInput): FileResult {
+    const started = Date.now();
+    const deadline = started + budgetMs;
+    const overBudget = (): void => {
+      if (Date.now() > deadline) throw new BudgetExceeded(`took longer than the per-file budget of ${Math.round(budgetMs / 1000)} s`);
+    };
     const { text, classification } = input;
     const kind = classification.kind;
     const config = input.config ?? fallback;
@@ -333,8 +364,10 @@ export function createEngine(opts: { rules: readonly Rule[] }): Engine {
           }
         }
       } catch (err) {
+        if (err instanceof BudgetExceeded || isStackOverflow(err)) throw err;
         fail(rule.id, err);
       }
+      overBudget();
     }
 
     function fail(ruleId: string, err: unknown): void {
@@ -346,7 +379,10 @@ export function createEngine(opts: { rules: readonly Rule[] }): Engine {
 
     if (listeners.length || endHooks.length) {
       const sf = getSourceFile();
+      overBudget();
+      let count = 0;
       const visit = (node: ts.Node): void => {
+        if ((++count & 1023) === 0) overBudget();
         const ls = listeners[node.kind];
         if (ls) {
           for (const l of ls) {
@@ -354,6 +390,7 @@ export function createEngine(opts: { rules: readonly Rule[] }): Engine {
             try {
               l.fn(node);
             } catch (err) {
+              if (isStackOverflow(err)) throw err;
               fail(l.rule.id, err);
             }
           }
@@ -366,6 +403,7 @@ export function createEngine(opts: { rules: readonly Rule[] }): Engine {
         try {
           h.fn();
         } catch (err) {
+          if (isStackOverflow(err)) throw err;
           fail(h.rule.id, err);
         }
       }
@@ -450,7 +488,7 @@ export function createEngine(opts: { rules: readonly Rule[] }): Engine {
     return { text, fixed, result };
   }
 
-  return { rules, defaultConfig: fallback, lint, fix, clearCaches: () => {
+  return { rules, defaultConfig: fallback, lint, fix, packageOf: (absPath, root) => packages.forFile(absPath, root), clearCaches: () => {
       packages.clear();
       includes.clear();
     } };

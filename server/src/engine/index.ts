@@ -10,7 +10,8 @@ export { parseConfig, defaultConfig, starterConfig, ConfigError, CONFIG_FILE, cl
 export type { ResolvedConfig, RuleSetting } from './config';
 export { applyEdits, applyFixes, fixUntilStable } from './fixes';
 export { parseDirectives } from './suppressions';
-export { scan, readText, decodeText, encodeText } from './scan';
+export { scan, projectPhase, readText, decodeText, encodeText } from './scan';
+export { ResultCache } from './cache';
 export type { TextEncoding } from './scan';
 export type { ScanOptions, ScanResult, SkippedFile } from './scan';
 export { walkFiles, skipReason, SKIP_DIRS } from './walk';

@@ -4,6 +4,7 @@ import { classify, type Classification } from './classify';
 import type { ResolvedConfig } from './config';
 import { CODE_KINDS, compareFindings, type Engine, type FileResult, type LintInput } from './engine';
 import { ProjectView } from './projectView';
+import { sha1, type ResultCache } from './cache';
 import { ProjectResolver, toPosix } from './project';
 import { buildProgram, newTypeAwareStats, TsconfigFinder, type TypeAwareStats, type TypedProgram } from './typeAware';
 import { skipReason, walkFiles, type WalkIssue } from './walk';
@@ -19,6 +20,19 @@ export interface ScanOptions {
   readonly onlyRules?: ReadonlySet<string>;
   /** build type information (one Program per tsconfig) for files that a type-using rule wants */
   readonly typeAware?: boolean;
+  /** lint exactly these absolute files instead of walking `paths` (worker threads, --changed-since) */
+  readonly files?: readonly string[];
+  /**
+   * Files that only provide facts for project-level rules (another shard's files): only the project rules run
+   * on them and their findings are not reported.
+   */
+  readonly factsOnly?: (absPath: string) => boolean;
+  /** results of unchanged files are taken from here, and new ones stored */
+  readonly cache?: ResultCache;
+  /** called after each file is done, with the number done and the total */
+  readonly onProgress?: (done: number, total: number) => void;
+  /** leave held project findings undecided (a worker thread's part of a scan: the main thread decides) */
+  readonly deferProject?: boolean;
 }
 
 export interface SkippedFile {
@@ -35,6 +49,8 @@ export interface ScanResult {
   readonly typeAware?: TypeAwareStats;
   /** the facts of every file, which decided the project-level findings (fix loops reuse it) */
   readonly project: ProjectView;
+  /** files read only for their facts (other shards' files) */
+  readonly factResults: readonly FileResult[];
 }
 
 export type TextEncoding = 'utf8' | 'utf16le' | 'utf16be';
@@ -65,6 +81,9 @@ export function readText(absPath: string): string {
 
 interface Candidate {
   readonly absPath: string;
+  readonly root: string;
+  /** size and mtime, for the cache */
+  readonly meta?: string;
   readonly rel: string;
   readonly config: ResolvedConfig;
   readonly classification: Classification;
@@ -73,11 +92,12 @@ interface Candidate {
 
 /**
  * Lint the files under `paths`, one at a time: read, classify, parse once, run every rule in one pass,
- * drop the syntax tree. `onFile` sees each result as it is made (progress, streaming output).
+ * drop the syntax tree. `onFile` sees each result as it is made, with the input it was linted from (built on
+ * demand: a result taken from the cache has none ready).
  */
-export function scan(engine: Engine, opts: ScanOptions, onFile?: (r: FileResult, input: LintInput) => void): ScanResult {
+export function scan(engine: Engine, opts: ScanOptions, onFile?: (r: FileResult, input: () => LintInput) => void): ScanResult {
   const issues: WalkIssue[] = [];
-  const files = walkFiles(opts.paths, opts.cwd, issues);
+  const files = opts.files ?? walkFiles(opts.paths, opts.cwd, issues);
   const scanRoots = opts.paths
     .map((p) => path.resolve(opts.cwd, p))
     .filter((p) => {
@@ -92,8 +112,51 @@ export function scan(engine: Engine, opts: ScanOptions, onFile?: (r: FileResult,
   const skipped: SkippedFile[] = [];
   let scanned = 0;
 
+  const projectRules = new Set(engine.rules.filter((r) => r.scope === 'project').map((r) => r.id));
+  const configKeys = new Map<string, string>();
+  const configKey = (c: ResolvedConfig): string => {
+    if (!c.path) return 'default';
+    let k = configKeys.get(c.path);
+    if (k === undefined) {
+      try {
+        k = sha1(fs.readFileSync(c.path, 'utf8'));
+      } catch {
+        k = 'unreadable';
+      }
+      configKeys.set(c.path, k);
+    }
+    return k;
+  };
+  /** what a file's results depend on besides its text: its config, what rules see of its package, its path */
+  const pkgKeys = new Map<object, string>();
+  const cacheEnv = (absPath: string, rel: string, root: string, config: ResolvedConfig): string => {
+    const pkg = engine.packageOf(absPath, root);
+    let pkgKey = pkg ? pkgKeys.get(pkg) : '-';
+    if (pkgKey === undefined && pkg) pkgKeys.set(pkg, (pkgKey = sha1(`${pkg.dir}|${pkg.name ?? ''}|${pkg.hasBin}|${[...pkg.dependencies].sort().join(',')}`)));
+    return `${configKey(config)}\0${pkgKey}\0${rel}`;
+  };
+  const metaOf = (absPath: string): string => {
+    try {
+      const st = fs.statSync(absPath);
+      return `${st.size}:${st.mtimeMs}`;
+    } catch {
+      return '';
+    }
+  };
+  let done = 0;
+  const progress = (): void => opts.onProgress?.(++done, files.length);
+
   const lintOne = (c: Candidate, typed?: TypedProgram): void => {
-    const sourceFile = typed?.program.getSourceFile(c.absPath);
+    const factsOnly = !!opts.factsOnly?.(c.absPath);
+    // nginx results also depend on the included files: not cached
+    const cached = opts.cache && !factsOnly && c.classification.kind !== 'nginx' && c.meta ? { env: cacheEnv(c.absPath, c.rel, c.root, c.config), hash: sha1(c.text) } : undefined;
+    const hit = cached ? opts.cache!.get(c.absPath, c.rel, cached.env, cached.hash, c.meta!) : undefined;
+    if (hit) {
+      results.push(hit);
+      onFile?.(hit, () => ({ path: c.rel, absPath: c.absPath, text: c.text, classification: c.classification, config: c.config, requireReason: opts.requireReason, reportUnusedDirectives: opts.reportUnusedDirectives, onlyRules: opts.onlyRules }));
+      return;
+    }
+    const sourceFile = factsOnly ? undefined : typed?.program.getSourceFile(c.absPath);
     const input: LintInput = {
       path: c.rel,
       absPath: c.absPath,
@@ -102,13 +165,31 @@ export function scan(engine: Engine, opts: ScanOptions, onFile?: (r: FileResult,
       config: c.config,
       requireReason: opts.requireReason,
       reportUnusedDirectives: opts.reportUnusedDirectives,
-      onlyRules: opts.onlyRules,
+      onlyRules: factsOnly ? (opts.onlyRules ? new Set([...projectRules].filter((id) => opts.onlyRules!.has(id))) : projectRules) : opts.onlyRules,
       ...(sourceFile && typed ? { sourceFile, checker: typed.checker } : {}),
     };
-    const r = engine.lint(input);
+    let r: FileResult;
+    try {
+      r = engine.lint(input);
+    } catch (e) {
+      // never lose the scan to one file: the engine's own failure is reported as the file being skipped
+      skipped.push({ absPath: c.absPath, reason: `internal error: ${(e as Error)?.message ?? String(e)}` });
+      return;
+    }
+    if (r.skipped) {
+      skipped.push({ absPath: c.absPath, reason: r.skipped });
+      return;
+    }
+    if (factsOnly) {
+      if (r.facts.length) factResults.push(r);
+      return;
+    }
+    if (cached) opts.cache!.set(c.absPath, c.meta!, cached.env, cached.hash, r);
     results.push(r);
-    onFile?.(r, input);
+    onFile?.(r, () => input);
   };
+  /** facts of files that are not this scan's to report (other shards) */
+  const factResults: FileResult[] = [];
 
   const typeRules = opts.typeAware ? engine.rules.filter((r) => r.usesTypes) : [];
   const stats = opts.typeAware ? newTypeAwareStats() : undefined;
@@ -116,11 +197,29 @@ export function scan(engine: Engine, opts: ScanOptions, onFile?: (r: FileResult,
   const groups = new Map<string, Candidate[]>();
 
   for (const absPath of files) {
+    consider(absPath);
+    progress();
+  }
+
+  function consider(absPath: string): void {
     const project = resolver.forFile(absPath);
     const rel = toPosix(path.relative(project.root, absPath));
     const config = project.config;
-    if (config.exclude.some((m) => m.match(rel))) continue;
-    if (config.include && !config.include.some((m) => m.match(rel))) continue;
+    if (config.exclude.some((m) => m.match(rel))) return;
+    if (config.include && !config.include.some((m) => m.match(rel))) return;
+    const meta = opts.cache ? metaOf(absPath) : undefined;
+    if (meta && !opts.factsOnly?.(absPath)) {
+      const hit = opts.cache!.peek(absPath, rel, meta, cacheEnv(absPath, rel, project.root, config));
+      if (hit) {
+        scanned++;
+        results.push(hit);
+        onFile?.(hit, () => {
+          const text = readText(absPath);
+          return { path: rel, absPath, text, classification: classify(rel, () => text)!, config, requireReason: opts.requireReason, reportUnusedDirectives: opts.reportUnusedDirectives, onlyRules: opts.onlyRules };
+        });
+        return;
+      }
+    }
     let text: string | undefined;
     let readError: string | undefined;
     const read = (): string | undefined => {
@@ -134,27 +233,27 @@ export function scan(engine: Engine, opts: ScanOptions, onFile?: (r: FileResult,
       return text;
     };
     const c = classify(rel, read);
-    if (!c) continue;
+    if (!c) return;
     scanned++;
-    if (!c.production) continue;
+    if (!c.production) return;
     const t = read();
     if (t === undefined) {
       skipped.push({ absPath, reason: `cannot read: ${readError}` });
-      continue;
+      return;
     }
     const why = skipReason(t);
     if (why) {
       skipped.push({ absPath, reason: why });
-      continue;
+      return;
     }
-    const cand: Candidate = { absPath, rel, config, classification: c, text: t };
+    const cand: Candidate = { absPath, root: project.root, meta, rel, config, classification: c, text: t };
     if (finder && CODE_KINDS.has(c.kind) && typeRules.some((r) => r.kinds.includes(c.kind) && (!r.textHint || r.textHint.test(t)))) {
       const tsconfig = finder.find(absPath);
       if (tsconfig) {
         let g = groups.get(tsconfig);
         if (!g) groups.set(tsconfig, (g = []));
         g.push(cand);
-        continue;
+        return;
       }
       stats!.untypedFiles++;
     }
@@ -182,8 +281,8 @@ export function scan(engine: Engine, opts: ScanOptions, onFile?: (r: FileResult,
   }
   if (groups.size) results.sort((a, b) => (a.absPath < b.absPath ? -1 : a.absPath > b.absPath ? 1 : 0));
 
-  const project = projectPhase(engine, results, resolver, scanRoots, opts, issues);
-  return { files: results, skipped, issues, scanned, ...(stats ? { typeAware: stats } : {}), project };
+  const project = opts.deferProject ? viewOf([...results, ...factResults]) : projectPhase(engine, results, factResults, resolver, opts.files ? [] : scanRoots, opts, issues);
+  return { files: results, skipped, issues, scanned, ...(stats ? { typeAware: stats } : {}), project, factResults };
 }
 
 /**
@@ -191,9 +290,26 @@ export function scan(engine: Engine, opts: ScanOptions, onFile?: (r: FileResult,
  * findings (`prodready lint src/server.ts`), the rest of that project is read for facts only: just the
  * project-level rules run there, and only on files their text hints select.
  */
-function projectPhase(engine: Engine, results: FileResult[], resolver: ProjectResolver, scanRoots: readonly string[], opts: ScanOptions, issues: WalkIssue[]): ProjectView {
+function viewOf(results: readonly FileResult[]): ProjectView {
   const view = new ProjectView();
   for (const r of results) if (r.facts.length) view.update({ path: r.path, absPath: r.absPath, facts: r.facts, pkg: r.pkg });
+  return view;
+}
+
+/**
+ * Decide the held project findings of a scan's results (the main thread does this for worker threads' parts,
+ * with every part's facts). `factResults` are files seen for their facts only.
+ */
+export function projectPhase(
+  engine: Engine,
+  results: FileResult[],
+  factResults: readonly FileResult[],
+  resolver: ProjectResolver,
+  scanRoots: readonly string[],
+  opts: ScanOptions,
+  issues: WalkIssue[],
+): ProjectView {
+  const view = viewOf([...results, ...factResults]);
   const waiting = results.filter((r) => r.deferred.length);
   if (!waiting.length) return view;
 
@@ -208,7 +324,7 @@ function projectPhase(engine: Engine, results: FileResult[], resolver: ProjectRe
     if (!covered(root)) extraRoots.add(root);
   }
   if (extraRoots.size) {
-    const seen = new Set(results.map((r) => r.absPath));
+    const seen = new Set([...results, ...factResults].map((r) => r.absPath));
     const projectRules = new Set(engine.rules.filter((r) => r.scope === 'project').map((r) => r.id));
     const onlyRules = opts.onlyRules ? new Set([...projectRules].filter((id) => opts.onlyRules!.has(id))) : projectRules;
     for (const absPath of walkFiles([...extraRoots], opts.cwd, issues)) {
