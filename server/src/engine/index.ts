@@ -14,7 +14,7 @@ export { scan, projectPhase, readText, decodeText, encodeText } from './scan';
 export { ResultCache } from './cache';
 export type { TextEncoding } from './scan';
 export type { ScanOptions, ScanResult, SkippedFile } from './scan';
-export { walkFiles, skipReason, SKIP_DIRS } from './walk';
+export { walkFiles, skipReason, sizeSkipReason, SKIP_DIRS } from './walk';
 export { ProjectResolver, toPosix } from './project';
 export { LineIndex } from './text';
 export { detectStyle } from './style';

@@ -7,7 +7,7 @@ import { ProjectView } from './projectView';
 import { sha1, type ResultCache } from './cache';
 import { ProjectResolver, toPosix } from './project';
 import { buildProgram, newTypeAwareStats, TsconfigFinder, type TypeAwareStats, type TypedProgram } from './typeAware';
-import { skipReason, walkFiles, type WalkIssue } from './walk';
+import { sizeSkipReason, skipReason, walkFiles, type WalkIssue } from './walk';
 
 export interface ScanOptions {
   readonly paths: readonly string[];
@@ -222,8 +222,13 @@ export function scan(engine: Engine, opts: ScanOptions, onFile?: (r: FileResult,
     }
     let text: string | undefined;
     let readError: string | undefined;
+    const tooLarge = sizeSkipReason(absPath);
     const read = (): string | undefined => {
       if (text === undefined && readError === undefined) {
+        if (tooLarge) {
+          readError = tooLarge;
+          return undefined;
+        }
         try {
           text = readText(absPath);
         } catch (e) {
@@ -238,7 +243,7 @@ export function scan(engine: Engine, opts: ScanOptions, onFile?: (r: FileResult,
     if (!c.production) return;
     const t = read();
     if (t === undefined) {
-      skipped.push({ absPath, reason: `cannot read: ${readError}` });
+      skipped.push({ absPath, reason: tooLarge ?? `cannot read: ${readError}` });
       return;
     }
     const why = skipReason(t);

@@ -157,10 +157,19 @@ function walkDir(dir: string, root: string, layers: IgnoreLayer[], out: Set<stri
   }
 }
 
-/** A leading comment that says the file is generated, or text that is minified or binary. */
 /** Files larger than this are not hand-written code or config (semgrep's default cap is 1 MB). */
 export const MAX_FILE_CHARS = 2_000_000;
 
+/** A file too large to be worth reading, told from its size on disk (so it is never read into memory). */
+export function sizeSkipReason(absPath: string): string | undefined {
+  try {
+    return fs.statSync(absPath).size > MAX_FILE_CHARS * 2 ? `larger than ${MAX_FILE_CHARS / 1_000_000} MB` : undefined;
+  } catch {
+    return undefined; // the read reports it
+  }
+}
+
+/** A leading comment that says the file is generated, or text that is too large, minified or binary. */
 export function skipReason(text: string): string | undefined {
   if (text.length > MAX_FILE_CHARS) return `larger than ${MAX_FILE_CHARS / 1_000_000} MB`;
   const head = text.slice(0, 8192);

@@ -37,6 +37,7 @@ import {
   ProjectResolver,
   ProjectView,
   readText,
+  sizeSkipReason,
   skipReason,
   toPosix,
   walkFiles,
@@ -302,6 +303,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   async function lintFromDisk(absPath: string, publish = true): Promise<void> {
     const uri = pathToFileURL(absPath).href;
     if (documents.get(uri)) return;
+    if (sizeSkipReason(absPath)) return;
     let text: string;
     try {
       text = readText(absPath);
