@@ -355,15 +355,41 @@ async function lintCommand(args: readonly string[], io: CliIO): Promise<number> 
   let files: FileResult[] = result.files;
   if (opts.fix || opts.fixDryRun) {
     const diffs: string[] = [];
-    files = files.map((r) => {
-      const input = fixInputs.get(r.absPath);
-      if (!input) return r;
-      if (!r.findings.some((f) => f.fix && !f.suppressed)) return r;
-      const outcome = fixFile(engine, { ...input, project: result.project }, opts, io);
-      fixedCount += outcome.fixed;
-      if (outcome.diff) diffs.push(outcome.diff);
-      return outcome.result;
-    });
+    // SIGINT/SIGTERM during --fix: the file being written is finished (each write is atomic anyway), no other
+    // file is touched, and the process then dies of the same signal. Between files the event loop turns, so the
+    // signal is seen.
+    let stopping: NodeJS.Signals | undefined;
+    const onSignal = (sig: NodeJS.Signals): void => {
+      stopping = sig;
+    };
+    if (opts.fix) {
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    }
+    const out: FileResult[] = [];
+    try {
+      for (const r of files) {
+        const input = fixInputs.get(r.absPath);
+        if (stopping || !input || !r.findings.some((f) => f.fix && !f.suppressed)) {
+          out.push(r);
+          continue;
+        }
+        const outcome = fixFile(engine, { ...input, project: result.project }, opts, io);
+        fixedCount += outcome.fixed;
+        if (outcome.diff) diffs.push(outcome.diff);
+        out.push(outcome.result);
+        if (opts.fix) await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+    if (stopping) {
+      io.stderr(`prodready: ${stopping}: stopped after fixing ${fixedCount} problem(s); every file is either as it was or wholly fixed.\n`);
+      process.kill(process.pid, stopping);
+      return 2;
+    }
+    files = out;
     if (opts.fixDryRun) {
       io.stdout(diffs.join(''));
       if (!diffs.length) io.stderr('prodready: nothing to fix\n');
