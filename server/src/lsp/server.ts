@@ -500,6 +500,14 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     return actions;
   });
 
+  /** Memory and cache sizes (for a status view and the load test); `gc: true` collects first when --expose-gc is on. */
+  connection.onRequest('prodready/stats', (params?: { gc?: boolean }) => {
+    const g = (globalThis as { gc?: () => void }).gc;
+    if (params?.gc && g) g();
+    const m = process.memoryUsage();
+    return { rss: m.rss, heapUsed: m.heapUsed, cachedDocuments: cache.size, projectReady, heldOnDisk: heldOnDisk.size };
+  });
+
   connection.onRequest('prodready/scanWorkspace', async () => {
     await scanWorkspace();
     return null;
