@@ -29,6 +29,8 @@ export class Client {
   constructor(
     readonly root: string,
     nodeFlags: readonly string[] = [],
+    /** what workspace/configuration answers for the prodready section */
+    settings: Record<string, unknown> = {},
   ) {
     this.proc = spawn(process.execPath, [...nodeFlags, SERVER, '--stdio'], { cwd: root });
     this.conn = createProtocolConnection(new StreamMessageReader(this.proc.stdout), new StreamMessageWriter(this.proc.stdin));
@@ -53,7 +55,7 @@ export class Client {
       this.wake();
       return null;
     });
-    this.conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({ run: 'onType', scope: 'workspace', enable: true })));
+    this.conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({ run: 'onType', scope: 'workspace', enable: true, ...settings })));
     this.conn.listen();
   }
 

@@ -24,7 +24,7 @@ describe('extension manifest', () => {
   it('every contributed command is registered by the extension, and settings are editor behaviour only', () => {
     const src = fs.readFileSync(path.join(ROOT, 'client', 'src', 'extension.ts'), 'utf8');
     for (const c of pkg.contributes.commands) expect(src, c.command).toContain(`'${c.command}'`);
-    expect(Object.keys(pkg.contributes.configuration.properties).sort()).toEqual(['prodready.enable', 'prodready.run', 'prodready.scope', 'prodready.trace.server']);
+    expect(Object.keys(pkg.contributes.configuration.properties).sort()).toEqual(['prodready.baseline', 'prodready.enable', 'prodready.run', 'prodready.scope', 'prodready.trace.server']);
   });
 
   it('contributes a dotenv language with a grammar that parses', () => {

@@ -25,7 +25,7 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
   const watchers = [
-    vscode.workspace.createFileSystemWatcher('**/{.prodready.json,package.json}'),
+    vscode.workspace.createFileSystemWatcher('**/{.prodready.json,.prodready-baseline.json,package.json}'),
     ...FILE_KINDS.flatMap((k) => k.globs).map((g) => vscode.workspace.createFileSystemWatcher(g)),
   ];
   context.subscriptions.push(...watchers);

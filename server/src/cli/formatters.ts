@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ENGINE_DIAGNOSTICS, type Finding, type Rule, type Severity } from '../engine';
+import { ENGINE_DIAGNOSTICS, type BaselineEntry, type Finding, type Rule, type Severity } from '../engine';
 import type { FileKind } from '../shared/fileKinds';
 
 export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
@@ -23,11 +23,16 @@ export interface Report {
   readonly fixedCount: number;
   /** SARIF `automationDetails.id` (`prodready/shard-2-of-4/`), so code scanning keeps shards' runs apart */
   readonly automationId?: string;
+  /** when a baseline is in use: its file, counts, and the entries whose findings are gone (paths as shown) */
+  readonly baseline?: { readonly file: string; readonly unchanged: number; readonly new: number; readonly absent: readonly BaselineEntry[]; readonly pruned: number };
 }
 
 export interface Summary {
   files: number;
+  /** unsuppressed findings that are not in the baseline */
   findings: number;
+  /** unsuppressed findings the baseline already has (not counted in `findings`) */
+  baselined: number;
   errors: number;
   warnings: number;
   infos: number;
@@ -36,11 +41,15 @@ export interface Summary {
 }
 
 export function summarize(report: Report): Summary {
-  const s: Summary = { files: report.scanned, findings: 0, errors: 0, warnings: 0, infos: 0, suppressed: 0, fixable: 0 };
+  const s: Summary = { files: report.scanned, findings: 0, baselined: 0, errors: 0, warnings: 0, infos: 0, suppressed: 0, fixable: 0 };
   for (const f of report.files) {
     for (const x of f.findings) {
       if (x.suppressed) {
         s.suppressed++;
+        continue;
+      }
+      if (x.baselineState === 'unchanged') {
+        s.baselined++;
         continue;
       }
       s.findings++;
@@ -62,7 +71,7 @@ export function formatText(report: Report, color: boolean): string {
   const sevLabel: Record<Severity, string> = { error: c('red', 'error'), warning: c('yellow', 'warning'), info: c('cyan', 'info') };
   const out: string[] = [];
   for (const f of report.files) {
-    const visible = f.findings.filter((x) => !x.suppressed);
+    const visible = f.findings.filter((x) => !x.suppressed && x.baselineState !== 'unchanged');
     if (!visible.length) continue;
     out.push(c('underline', f.path));
     const rows = visible.map((x) => [`${x.line}:${x.column}`, x.severity, x.message, x.ruleId, x.fix ? 'fixable' : '']);
@@ -81,6 +90,11 @@ export function formatText(report: Report, color: boolean): string {
   const extra: string[] = [];
   if (s.fixable) extra.push(`${s.fixable} fixable with --fix`);
   if (s.suppressed) extra.push(`${s.suppressed} suppressed`);
+  if (report.baseline) {
+    extra.push(`${s.baselined} in the baseline`);
+    if (report.baseline.absent.length) extra.push(`${report.baseline.absent.length} baselined finding${report.baseline.absent.length === 1 ? ' is' : 's are'} gone (drop with --prune-baseline)`);
+    if (report.baseline.pruned) extra.push(`${report.baseline.pruned} pruned from the baseline`);
+  }
   if (report.fixedCount) extra.push(`${report.fixedCount} fixed`);
   if (report.skipped.length) {
     const reasons = [...new Set(report.skipped.map((x) => x.reason.replace(/:.*/, '')))].join('/');
@@ -118,6 +132,8 @@ export function formatJson(report: Report): string {
       ...(x.fix ? { fix: x.fix } : {}),
       ...(x.suggestions ? { suggestions: x.suggestions } : {}),
       ...(x.suppressed ? { suppressed: { kind: x.suppressed.kind, justification: x.suppressed.justification } } : {}),
+      ...(x.fingerprint ? { fingerprint: x.fingerprint } : {}),
+      ...(x.baselineState ? { baselineState: x.baselineState } : {}),
     })),
   }));
   return (
@@ -128,6 +144,7 @@ export function formatJson(report: Report): string {
         summary: summarize(report),
         files,
         skipped: report.skipped,
+        ...(report.baseline ? { baseline: report.baseline } : {}),
       },
       null,
       2,
@@ -164,9 +181,13 @@ export function formatSarif(report: Report): string {
     })),
   ];
   const index = new Map(driverRules.map((r, i) => [r.id, i]));
-  const results = report.files.flatMap((f) =>
-    f.findings.map((x) => {
+  const results: object[] = report.files.flatMap((f) => {
+    // the n-th finding with the same fingerprint in a file: code scanning needs fingerprints unique per result
+    const seen = new Map<string, number>();
+    return f.findings.map((x) => {
       const artifactLocation = { uri: encodeURI(f.path), uriBaseId: '%SRCROOT%' };
+      const n = x.fingerprint ? (seen.get(`${x.ruleId}:${x.fingerprint}`) ?? 0) + 1 : 0;
+      if (x.fingerprint) seen.set(`${x.ruleId}:${x.fingerprint}`, n);
       return {
         ruleId: x.ruleId,
         ruleIndex: index.get(x.ruleId) ?? -1,
@@ -199,9 +220,23 @@ export function formatSarif(report: Report): string {
             }
           : {}),
         ...(x.suppressed ? { suppressions: [{ kind: 'inSource', status: 'accepted', justification: x.suppressed.justification }] } : {}),
+        ...(x.fingerprint ? { partialFingerprints: { 'prodready/v1': `${x.fingerprint}:${n}` } } : {}),
+        ...(report.baseline && x.baselineState ? { baselineState: x.baselineState } : {}),
       };
-    }),
-  );
+    });
+  });
+  // findings the baseline has that are gone
+  for (const e of report.baseline?.absent ?? []) {
+    results.push({
+      ruleId: e.rule,
+      ruleIndex: index.get(e.rule) ?? -1,
+      level: 'none',
+      message: { text: e.message },
+      locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(e.file), uriBaseId: '%SRCROOT%' }, region: { startLine: Math.max(1, e.line) } } }],
+      partialFingerprints: { 'prodready/v1': `${e.fingerprint}:0` },
+      baselineState: 'absent',
+    });
+  }
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -241,7 +276,7 @@ export function formatGithub(report: Report): string {
   const out: string[] = [];
   for (const f of report.files) {
     for (const x of f.findings) {
-      if (x.suppressed) continue;
+      if (x.suppressed || x.baselineState === 'unchanged') continue;
       const props = [
         `file=${escProp(f.path)}`,
         `line=${x.line}`,

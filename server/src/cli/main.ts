@@ -6,6 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as os from 'node:os';
 import {
+  Baseline,
+  BASELINE_FILE,
   ConfigError,
   CONFIG_FILE,
   closest,
@@ -18,6 +20,7 @@ import {
   starterConfig,
   SEVERITY_RANK,
   toPosix,
+  type BaselineEntry,
   type Engine,
   type FileResult,
   type LintInput,
@@ -51,6 +54,7 @@ const HELP = `prodready ${'{version}'}: the code-level items of production-deplo
 
 Usage:
   prodready lint [paths...] [options]   lint files and folders (default: .)
+  prodready baseline [paths...]         record today's findings in ${BASELINE_FILE}; lint then fails only on new ones
   prodready rules [--format text|json]  list the rules
   prodready init [--force]              write a starter ${CONFIG_FILE}
   prodready --version | --help
@@ -74,6 +78,9 @@ Lint options:
       --shard <i>/<n>                    lint the i-th of n parts of the files (for a CI matrix)
       --file-budget <ms>                 skip (and report) a file that takes longer than this (default: 10000)
       --no-progress                      no progress bar (it is drawn only when stderr is a terminal)
+      --baseline <file>                  the baseline to compare with (default: ${BASELINE_FILE} when present)
+      --no-baseline                      ignore the baseline: report every finding
+      --prune-baseline                   drop baseline entries whose findings are gone
       --no-color                         no colours in text output (colour is used only on a TTY)
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage, config or internal error.
@@ -119,9 +126,10 @@ async function dispatch(argv: readonly string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (cmd === 'lint') return lintCommand(rest, io);
+  if (cmd === 'baseline') return lintCommand(rest, io, 'baseline');
   if (cmd === 'rules') return rulesCommand(rest, io);
   if (cmd === 'init') return initCommand(rest, io);
-  const guess = closest(cmd, ['lint', 'rules', 'init']);
+  const guess = closest(cmd, ['lint', 'baseline', 'rules', 'init']);
   fail(`unknown command "${cmd}".${guess ? ` Did you mean "${guess}"?` : ''}`);
 }
 
@@ -226,7 +234,7 @@ function shardOf(relPath: string, n: number): number {
   return createHash('sha1').update(relPath).digest().readUInt32BE(0) % n;
 }
 
-async function lintCommand(args: readonly string[], io: CliIO): Promise<number> {
+async function lintCommand(args: readonly string[], io: CliIO, mode: 'lint' | 'baseline' = 'lint'): Promise<number> {
   const { values, positionals } = parse(args, {
     format: { type: 'string', short: 'f' },
     output: { type: 'string', short: 'o' },
@@ -247,7 +255,18 @@ async function lintCommand(args: readonly string[], io: CliIO): Promise<number> 
     'file-budget': { type: 'string' },
     progress: { type: 'boolean' },
     'no-progress': { type: 'boolean' },
+    baseline: { type: 'string' },
+    'no-baseline': { type: 'boolean' },
+    'prune-baseline': { type: 'boolean' },
   });
+  if (mode === 'baseline') {
+    for (const f of ['fix', 'fix-dry-run', 'prune-baseline', 'no-baseline', 'changed-since', 'shard'] as const) {
+      if (values[f]) fail(`prodready baseline records the whole scan: --${f} does not apply.`);
+    }
+  }
+  const baselinePath = path.resolve(io.cwd, (values.baseline as string | undefined) ?? BASELINE_FILE);
+  if (values.baseline !== undefined && values['no-baseline']) fail('--baseline and --no-baseline cannot be used together.');
+  if (values.baseline !== undefined && mode === 'lint' && !fs.existsSync(baselinePath)) fail(`baseline file not found: ${values.baseline}`);
   const opts: LintOptions = {
     format: oneOf('--format', values.format as string | undefined, FORMATS, 'text'),
     output: values.output as string | undefined,
@@ -397,6 +416,42 @@ async function lintCommand(args: readonly string[], io: CliIO): Promise<number> 
     }
   }
 
+  if (mode === 'baseline') {
+    const baseline = Baseline.of(baselinePath, files.flatMap((f) => f.findings));
+    baseline.save();
+    io.stdout(`wrote ${baseline.entries.length} finding(s) to ${toPosix(path.relative(io.cwd, baselinePath)) || BASELINE_FILE}; prodready lint now fails only on findings that are not in it.\n`);
+    return files.some((f) => f.internalErrors.length) ? 2 : 0;
+  }
+
+  // The baseline: findings it already has are 'unchanged' (shown, not failing); entries whose finding is gone
+  // are reported as removable (and dropped with --prune-baseline).
+  let baselineInfo: Report['baseline'];
+  if (!values['no-baseline'] && fs.existsSync(baselinePath)) {
+    const baseline = Baseline.load(baselinePath);
+    const absent: BaselineEntry[] = [];
+    for (const f of files) {
+      const { states, unmatched } = baseline.matchFile(f.absPath, f.findings);
+      for (const [finding, state] of states) finding.baselineState = state;
+      absent.push(...unmatched);
+    }
+    // files that are gone (a partial scan cannot tell gone from not looked at)
+    if (values['changed-since'] === undefined && !shard) {
+      absent.push(...baseline.entriesOfUnseenFiles(new Set(files.map((f) => f.absPath)), paths.map((p) => path.resolve(io.cwd, p))));
+    }
+    if (values['prune-baseline'] && absent.length) {
+      baseline.without(new Set(absent)).save();
+      io.stderr(`prodready: removed ${absent.length} fixed finding(s) from ${toPosix(path.relative(io.cwd, baselinePath))}\n`);
+    }
+    const all = files.flatMap((f) => f.findings);
+    baselineInfo = {
+      file: toPosix(path.relative(io.cwd, baselinePath)),
+      unchanged: all.filter((x) => x.baselineState === 'unchanged').length,
+      new: all.filter((x) => x.baselineState === 'new').length,
+      absent: values['prune-baseline'] ? [] : absent.map((e) => ({ ...e, file: toPosix(path.relative(io.cwd, path.resolve(baseline.dir, e.file))) })),
+      pruned: values['prune-baseline'] ? absent.length : 0,
+    };
+  } else if (values['prune-baseline']) fail(`--prune-baseline: no baseline at ${toPosix(path.relative(io.cwd, baselinePath))}`);
+
   const report: Report = {
     toolVersion: VERSION,
     cwd: io.cwd,
@@ -408,6 +463,7 @@ async function lintCommand(args: readonly string[], io: CliIO): Promise<number> 
     scanned: result.scanned,
     fixedCount,
     ...(shard ? { automationId: `prodready/shard-${shard.i}-of-${shard.n}/` } : {}),
+    ...(baselineInfo ? { baseline: baselineInfo } : {}),
   };
   const text = formatReport(opts.format, report, opts.color);
   if (opts.output) {
@@ -433,7 +489,7 @@ function cacheSalt(options: Record<string, unknown>): string {
 function exitCode(files: readonly FileResult[], failOn: Severity): number {
   if (files.some((f) => f.internalErrors.length)) return 2;
   const threshold = SEVERITY_RANK[failOn];
-  return files.some((f) => f.findings.some((x) => !x.suppressed && SEVERITY_RANK[x.severity] >= threshold)) ? 1 : 0;
+  return files.some((f) => f.findings.some((x) => !x.suppressed && x.baselineState !== 'unchanged' && SEVERITY_RANK[x.severity] >= threshold)) ? 1 : 0;
 }
 
 function fixFile(engine: Engine, input: LintInput, opts: LintOptions, io: CliIO): { result: FileResult; fixed: number; diff?: string } {

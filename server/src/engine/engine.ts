@@ -9,6 +9,7 @@ import { matchDirective, parseDirectives, type Directive } from './suppressions'
 import { detectStyle, type Style } from './style';
 import { PackageLookup } from './packages';
 import { LineIndex } from './text';
+import { fingerprintOf } from './baseline';
 import type { CodeVisitor, Finding, Fix, ReportDescriptor, Rule, RuleContext, Severity } from './types';
 import { parseYaml, type YamlFile } from './yamlFile';
 import { parseDotenv, type DotenvFile } from './dotenvFile';
@@ -276,6 +277,7 @@ export function createEngine(opts: { rules: readonly Rule[]; fileBudgetMs?: numb
         end: Math.max(start, end),
         ...(fix ? { fix } : {}),
         ...(suggestions && suggestions.length ? { suggestions } : {}),
+        fingerprint: fingerprintOf(text, lineIdx(), ruleId, messageId, start, Math.max(start, end)),
       };
     }
 

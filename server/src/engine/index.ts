@@ -12,6 +12,8 @@ export { applyEdits, applyFixes, fixUntilStable } from './fixes';
 export { parseDirectives } from './suppressions';
 export { scan, projectPhase, readText, decodeText, encodeText } from './scan';
 export { ResultCache } from './cache';
+export { Baseline, BASELINE_FILE, fingerprintOf } from './baseline';
+export type { BaselineEntry, BaselineState } from './baseline';
 export type { TextEncoding } from './scan';
 export type { ScanOptions, ScanResult, SkippedFile } from './scan';
 export { walkFiles, skipReason, sizeSkipReason, SKIP_DIRS } from './walk';

@@ -160,4 +160,8 @@ export interface Finding {
   readonly fix?: Fix;
   readonly suggestions?: readonly Fix[];
   suppressed?: Suppression;
+  /** rule, message and normalised code around the finding, no line number (baselines, SARIF partialFingerprints) */
+  readonly fingerprint?: string;
+  /** set when a baseline is in use: whether the baseline already has this finding */
+  baselineState?: 'new' | 'unchanged';
 }

@@ -29,6 +29,8 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
+  Baseline,
+  BASELINE_FILE,
   CONFIG_FILE,
   ConfigError,
   classify,
@@ -58,8 +60,10 @@ interface Settings {
   enable: boolean;
   run: 'onType' | 'onSave';
   scope: 'workspace' | 'openFiles';
+  /** findings the repository's baseline already has: shown as hints, hidden, or shown as they are */
+  baseline: 'hint' | 'hide' | 'show';
 }
-const DEFAULT_SETTINGS: Settings = { enable: true, run: 'onType', scope: 'workspace' };
+const DEFAULT_SETTINGS: Settings = { enable: true, run: 'onType', scope: 'workspace', baseline: 'hint' };
 
 interface Cached {
   readonly version: number;
@@ -219,21 +223,54 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     }
   }
 
+  /** The baseline of the workspace folder holding a file (read once, re-read when the file changes). */
+  const baselines = new Map<string, Baseline | null>();
+  function baselineFor(absPath: string): Baseline | undefined {
+    const folder = folders.filter((f) => absPath.startsWith(f + path.sep)).sort((a, b) => b.length - a.length)[0];
+    if (!folder) return undefined;
+    let b = baselines.get(folder);
+    if (b === undefined) {
+      const file = path.join(folder, BASELINE_FILE);
+      try {
+        b = fs.existsSync(file) ? Baseline.load(file) : null;
+      } catch (e) {
+        log(`prodready: ${(e as Error).message}`);
+        b = null;
+      }
+      baselines.set(folder, b);
+    }
+    return b ?? undefined;
+  }
+
+  /** The findings as shown under the `prodready.baseline` setting: baselined ones as hints, hidden, or as they are. */
+  function withBaseline(findings: readonly Finding[], absPath: string, mode: Settings['baseline']): readonly Finding[] {
+    const b = mode === 'show' ? undefined : baselineFor(absPath);
+    if (!b) return findings;
+    const { states } = b.matchFile(absPath, findings);
+    const out: Finding[] = [];
+    for (const f of findings) {
+      if (states.get(f) !== 'unchanged') out.push(f);
+      else if (mode === 'hint') out.push({ ...f, baselineState: 'unchanged' });
+    }
+    return out;
+  }
+
   function toDiagnostics(findings: readonly Finding[], doc?: TextDocument): Diagnostic[] {
     const out: Diagnostic[] = [];
     for (const f of findings) {
       if (f.suppressed) continue;
+      const baselined = f.baselineState === 'unchanged';
       const rule = engine.rules.find((r) => r.id === f.ruleId);
       const range = doc
         ? { start: doc.positionAt(f.start), end: doc.positionAt(Math.max(f.end, f.start)) }
         : { start: { line: f.line - 1, character: f.column - 1 }, end: { line: f.endLine - 1, character: f.endColumn - 1 } };
       out.push({
         range,
-        severity: f.severity === 'error' ? DiagnosticSeverity.Error : f.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
+        severity: baselined ? DiagnosticSeverity.Hint : f.severity === 'error' ? DiagnosticSeverity.Error : f.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
         source: SOURCE,
         code: f.ruleId,
         ...(rule ? { codeDescription: { href: rule.docsUrl } } : {}),
-        message: f.message,
+        message: baselined ? `${f.message} (in the baseline)` : f.message,
         data: { version: doc?.version },
       });
     }
@@ -255,7 +292,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         const latest = documents.get(doc.uri);
         if (!latest || latest.version !== version) return;
         const entry = s.enable ? lintDocument(latest) : undefined;
-        const diagnostics = entry ? toDiagnostics(shownFindings(entry.result), latest) : [];
+        const diagnostics = entry ? toDiagnostics(withBaseline(shownFindings(entry.result), entry.input.absPath, s.baseline), latest) : [];
         void connection.sendDiagnostics({ uri: doc.uri, version, diagnostics });
       });
     });
@@ -294,7 +331,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const s = await settingsFor(doc.uri);
     if (!s.enable) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     const entry = lintDocument(doc);
-    return { kind: DocumentDiagnosticReportKind.Full, items: entry ? toDiagnostics(shownFindings(entry.result), doc) : [] };
+    return { kind: DocumentDiagnosticReportKind.Full, items: entry ? toDiagnostics(withBaseline(shownFindings(entry.result), entry.input.absPath, s.baseline), doc) : [] };
   });
 
   // ------------------------------------------------------------------------------------------------ workspace
@@ -321,7 +358,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (result.deferred.length) heldOnDisk.set(uri, result);
     else heldOnDisk.delete(uri);
     if (!publish) return;
-    const diagnostics = toDiagnostics(shownFindings(result));
+    const diagnostics = toDiagnostics(withBaseline(shownFindings(result), absPath, (await settingsFor(uri)).baseline));
     if (diagnostics.length || pushedByScan.has(uri)) {
       pushedByScan.add(uri);
       void connection.sendDiagnostics({ uri, diagnostics });
@@ -373,6 +410,11 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         continue;
       }
       if (path.basename(abs) === 'package.json') engine.clearCaches();
+      if (path.basename(abs) === BASELINE_FILE) {
+        baselines.clear();
+        configChanged = true; // re-show everything under the new baseline
+        continue;
+      }
       if (c.type === FileChangeType.Deleted) {
         heldOnDisk.delete(c.uri);
         if (project.remove(abs) && projectReady) setImmediate(republishHeld);
