@@ -3,7 +3,9 @@ import { pathToFileURL } from 'node:url';
 import { ENGINE_DIAGNOSTICS, type BaselineEntry, type Finding, type Rule, type Severity } from '../engine';
 import type { FileKind } from '../shared/fileKinds';
 
-export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+import { formatHtml, formatMarkdown, type ReportLinks } from './report';
+
+export const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface ReportFile {
@@ -293,8 +295,12 @@ export function formatGithub(report: Report): string {
   return out.join('\n') + '\n';
 }
 
-export function formatReport(format: Format, report: Report, color: boolean): string {
+export function formatReport(format: Format, report: Report, color: boolean, links: ReportLinks = {}): string {
   switch (format) {
+    case 'markdown':
+      return formatMarkdown(report, links);
+    case 'html':
+      return formatHtml(report, links);
     case 'json':
       return formatJson(report);
     case 'sarif':

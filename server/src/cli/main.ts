@@ -32,6 +32,7 @@ import { FORMATS, formatReport, summarize, type Format, type Report, type Report
 import { writeFileAtomic } from './atomicWrite';
 import { scanInWorkers } from './parallel';
 import { createProgress } from './progress';
+import { githubBlobBase } from './report';
 
 declare const PRODREADY_VERSION: string;
 export const VERSION = typeof PRODREADY_VERSION === 'string' ? PRODREADY_VERSION : '0.0.0-dev';
@@ -60,7 +61,9 @@ Usage:
   prodready --version | --help
 
 Lint options:
-  -f, --format <text|json|sarif|github>  output format (default: text)
+  -f, --format <text|json|sarif|github|markdown|html>
+                                         output format (default: text); markdown and html are the
+                                         checklist report (markdown also goes to $GITHUB_STEP_SUMMARY)
   -o, --output <file>                    write the report to a file instead of stdout
       --fix                              apply every safe fix, then report what remains
       --fix-dry-run                      print the fixes as a unified diff; write nothing
@@ -465,7 +468,16 @@ async function lintCommand(args: readonly string[], io: CliIO, mode: 'lint' | 'b
     ...(shard ? { automationId: `prodready/shard-${shard.i}-of-${shard.n}/` } : {}),
     ...(baselineInfo ? { baseline: baselineInfo } : {}),
   };
-  const text = formatReport(opts.format, report, opts.color);
+  const links = { blobBase: githubBlobBase(io.env), outDir: opts.output ? path.dirname(path.resolve(io.cwd, opts.output)) : undefined };
+  const text = formatReport(opts.format, report, opts.color, links);
+  // In GitHub Actions the checklist also goes to the job summary
+  if (opts.format === 'markdown' && io.env.GITHUB_STEP_SUMMARY) {
+    try {
+      fs.appendFileSync(io.env.GITHUB_STEP_SUMMARY, text + '\n');
+    } catch (e) {
+      io.stderr(`prodready: could not write the job summary: ${(e as Error).message}\n`);
+    }
+  }
   if (opts.output) {
     const out = path.resolve(io.cwd, opts.output);
     fs.mkdirSync(path.dirname(out), { recursive: true });
