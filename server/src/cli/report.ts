@@ -192,9 +192,9 @@ export function formatHtml(report: Report, links: ReportLinks = {}): string {
             .map(({ file, f }) => {
               const ex = excerpt(report.cwd, file, f, files);
               const code = ex
-                ? `<pre class="code">${ex.lines.map((l, i) => `<span class="${ex.from + i >= f.line && ex.from + i <= f.endLine ? 'hit' : ''}"><i>${ex.from + i}</i>${esc(l)}</span>`).join('\n')}</pre>`
+                ? `<pre class="code">${ex.lines.map((l, i) => `<span class="${ex.from + i >= f.line && ex.from + i <= f.endLine ? 'hit' : ''}"><i>${ex.from + i}</i>${esc(l)}</span>`).join('')}</pre>`
                 : '';
-              const fix = f.fix ? `<p class="fix">🔧 Fix: ${esc(f.fix.title)}${f.fix.edits.length ? `<code>${esc(f.fix.edits.map((e) => e.text).join(' … ').trim().slice(0, 200))}</code>` : ''}</p>` : '';
+              const fix = f.fix ? `<p class="fix"><b>Fix:</b> ${esc(f.fix.title)}${f.fix.edits.length ? `<code>${esc(f.fix.edits.map((e) => e.text).join(' … ').trim().slice(0, 200))}</code>` : ''}</p>` : '';
               return `<li class="finding ${f.severity}"><a class="loc" href="${esc(href(file, f.line, links, report.cwd))}">${esc(file)}:${f.line}</a> <span class="sev">${f.severity}</span> ${esc(f.message)}${code}${fix}</li>`;
             })
             .join('');
