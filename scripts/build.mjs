@@ -1,5 +1,5 @@
-// Builds the bundles with esbuild: the CLI (dist/cli.js), the language server (dist/server.js)
-// and the VS Code extension (dist/extension.js, `vscode` left to the host).
+// Builds the bundles with esbuild: the CLI (dist/cli.js), the GitHub Action (dist/action.js), the language
+// server (dist/server.js) and the VS Code extension (dist/extension.js, `vscode` left to the host).
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
@@ -39,5 +39,6 @@ const common = {
 };
 
 await build({ ...common, entryPoints: ['server/src/cli/index.ts'], outfile: 'dist/cli.js' });
+await build({ ...common, entryPoints: ['server/src/cli/action.ts'], outfile: 'dist/action.js' });
 await build({ ...common, entryPoints: ['server/src/lsp/index.ts'], outfile: 'dist/server.js' });
 await build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });

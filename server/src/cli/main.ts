@@ -12,6 +12,7 @@ import {
   CONFIG_FILE,
   closest,
   createEngine,
+  decodeText,
   projectPhase,
   ProjectResolver,
   ResultCache,
@@ -79,6 +80,7 @@ Lint options:
       --changed-since <git-ref>          only files changed since the ref (committed or not), plus the facts
                                          project-level rules need from the rest
       --shard <i>/<n>                    lint the i-th of n parts of the files (for a CI matrix)
+      --staged                           only staged files, as staged (a pre-commit hook)
       --file-budget <ms>                 skip (and report) a file that takes longer than this (default: 10000)
       --no-progress                      no progress bar (it is drawn only when stderr is a terminal)
       --baseline <file>                  the baseline to compare with (default: ${BASELINE_FILE} when present)
@@ -233,6 +235,26 @@ function changedFiles(ref: string, cwd: string): string[] {
   return [...names].map((n) => path.join(top, n)).filter((f) => fs.existsSync(f));
 }
 
+/** Staged files (added, copied, modified, renamed) and their staged content, by absolute path. */
+function stagedFiles(cwd: string): Map<string, string> {
+  const git = (args: string[]): Buffer => {
+    try {
+      return execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
+    } catch (e) {
+      const err = e as { stderr?: Buffer; code?: string };
+      if (err.code === 'ENOENT') fail('--staged needs git on the PATH.');
+      fail(`--staged: ${String(err.stderr ?? (e as Error).message).trim().split('\n')[0]}`);
+    }
+  };
+  const top = git(['rev-parse', '--show-toplevel']).toString('utf8').trim();
+  const out = new Map<string, string>();
+  for (const name of git(['diff', '--cached', '--name-only', '-z', '--diff-filter=ACMR']).toString('utf8').split('\0')) {
+    if (!name) continue;
+    out.set(path.join(top, name), decodeText(git(['show', `:${name}`])).text);
+  }
+  return out;
+}
+
 function shardOf(relPath: string, n: number): number {
   return createHash('sha1').update(relPath).digest().readUInt32BE(0) % n;
 }
@@ -259,6 +281,7 @@ async function lintCommand(args: readonly string[], io: CliIO, mode: 'lint' | 'b
     progress: { type: 'boolean' },
     'no-progress': { type: 'boolean' },
     baseline: { type: 'string' },
+    staged: { type: 'boolean' },
     'no-baseline': { type: 'boolean' },
     'prune-baseline': { type: 'boolean' },
   });
@@ -292,7 +315,7 @@ async function lintCommand(args: readonly string[], io: CliIO, mode: 'lint' | 'b
   const jobsFlag = positiveInt('--jobs', values.jobs as string | undefined);
   const wantFix = opts.fix || opts.fixDryRun;
   // --fix, --type-aware and --cache run in this thread: fixes need the inputs, Programs and the cache live here
-  const jobs = wantFix || typeAware || values.cache || !io.workerEntry ? 1 : (jobsFlag ?? defaultJobs());
+  const jobs = wantFix || typeAware || values.cache || values.staged || !io.workerEntry ? 1 : (jobsFlag ?? defaultJobs());
   let shard: { i: number; n: number } | undefined;
   if (values.shard !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(String(values.shard));
@@ -308,6 +331,17 @@ async function lintCommand(args: readonly string[], io: CliIO, mode: 'lint' | 'b
   if (values['changed-since'] !== undefined) {
     const changed = new Set(changedFiles(String(values['changed-since']), io.cwd));
     targets = targets.filter((f) => changed.has(f));
+  }
+  // --staged (pre-commit): the staged files, as staged
+  let staged: Map<string, string> | undefined;
+  if (values.staged) {
+    if (wantFix) fail('--staged checks what is staged; fix the working tree with --fix (without --staged), then stage it.');
+    if (values['changed-since'] !== undefined) fail('--staged and --changed-since cannot be used together.');
+    staged = stagedFiles(io.cwd);
+    // staged files under the given paths (also those deleted from the working tree since they were staged)
+    const roots = paths.map((p) => path.resolve(io.cwd, p));
+    const under = (f: string): boolean => roots.some((r) => f === r || f.startsWith(r + path.sep));
+    targets = [...staged.keys()].filter(under).filter((f) => !/(^|[\\/])(node_modules|\.git)[\\/]/.test(f)).sort();
   }
   let factsOnly: ((f: string) => boolean) | undefined;
   let factsOnlyFiles: string[] | undefined;
@@ -346,7 +380,7 @@ async function lintCommand(args: readonly string[], io: CliIO, mode: 'lint' | 'b
     const project = projectPhase(engine, part.files, part.factResults, resolver, values['changed-since'] !== undefined ? [] : scanRoots, scanOpts, part.issues);
     result = { files: part.files, skipped: part.skipped, issues: [...walkIssues, ...part.issues], scanned: part.scanned, project, factResults: part.factResults };
   } else {
-    const r = scan(engine, { ...scanOpts, files: targets, ...(factsOnly ? { factsOnly } : {}), ...(cache ? { cache } : {}), ...(progress ? { onProgress: progress.update } : {}) }, (r, input) => {
+    const r = scan(engine, { ...scanOpts, files: targets, ...(staged ? { textOf: (f: string) => staged!.get(f) } : {}), ...(factsOnly ? { factsOnly } : {}), ...(cache ? { cache } : {}), ...(progress ? { onProgress: progress.update } : {}) }, (r, input) => {
       if (wantFix && (r.findings.some((f) => f.fix && !f.suppressed) || r.deferred.some((d) => d.finding.fix && !d.finding.suppressed))) fixInputs.set(r.absPath, input());
     });
     // an explicit file list covers no folder: let the project phase read the rest of the project for facts

@@ -33,6 +33,8 @@ export interface ScanOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** leave held project findings undecided (a worker thread's part of a scan: the main thread decides) */
   readonly deferProject?: boolean;
+  /** the text to lint for a file instead of what is on disk (`--staged`: the staged content) */
+  readonly textOf?: (absPath: string) => string | undefined;
 }
 
 export interface SkippedFile {
@@ -222,7 +224,9 @@ export function scan(engine: Engine, opts: ScanOptions, onFile?: (r: FileResult,
     }
     let text: string | undefined;
     let readError: string | undefined;
-    const tooLarge = sizeSkipReason(absPath);
+    const given = opts.textOf?.(absPath);
+    if (given !== undefined) text = given;
+    const tooLarge = given === undefined ? sizeSkipReason(absPath) : undefined;
     const read = (): string | undefined => {
       if (text === undefined && readError === undefined) {
         if (tooLarge) {
