@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classify } from '../server/src/engine';
+import { classify, scan } from '../server/src/engine';
 import { rules } from '../rules/index';
 import {
   copyDir,
@@ -72,12 +72,14 @@ describe.each(cases.map((c) => [`${c.ruleId}/${c.name}`, c] as const))('fixture 
       expect(c.fixedDir, `${c.ruleId}/${c.name} has fixable findings but no ${c.name}.fixed/ folder`).toBeDefined();
       const work = tmpDir('fix');
       copyDir(c.dir, work);
+      // the project view, so project-level findings are fixed as the CLI fixes them
+      const project = scan(engine, { paths: [work], cwd: work, root: work }).project;
       for (const f of files) {
         const abs = path.join(work, f.rel);
         const text = fs.readFileSync(abs, 'utf8');
         const cls = classify(f.rel, () => text);
         if (!cls) continue;
-        const input = { path: f.rel, absPath: abs, text, classification: cls, onlyRules: new Set([c.ruleId]) };
+        const input = { path: f.rel, absPath: abs, text, classification: cls, onlyRules: new Set([c.ruleId]), project };
         const { text: fixedText } = engine.fix(input);
         const expectedPath = path.join(c.fixedDir!, f.rel);
         const expected = fs.readFileSync(expectedPath, 'utf8');

@@ -59,6 +59,8 @@ const TEST_DIRS = new Set([
   'testutils',
   '__snapshots__',
 ]);
+/** `integration-tests/`, `_integration-test/`, `e2e-tests/`, `test-e2e/` */
+const TEST_DIR_PATTERN = /^_?((integration|e2e|unit|acceptance|smoke|load|perf)[-_]?tests?|tests?[-_](e2e|integration|utils|helpers|data))$/;
 const DOC_DIRS = new Set(['docs', 'doc', 'documentation', '.storybook']);
 const TEST_FILE = /\.(test|spec|e2e|e2e-spec|bench|stories|story|cy)\.[a-z]+$/i;
 const TEMPLATE_EXT = /\.(example|sample|template|tpl|dist)$/i;
@@ -101,7 +103,7 @@ export function rolesForPath(relPath: string, kind: FileKind): FileRoles {
   const base = parts[parts.length - 1];
   const dirs = parts.slice(0, -1).map((d) => d.toLowerCase());
   const baseTokens = tokens(base);
-  const test = dirs.some((d) => TEST_DIRS.has(d)) || TEST_FILE.test(base) || /^(test|tests|spec)[.\-_]/i.test(base);
+  const test = dirs.some((d) => TEST_DIRS.has(d) || TEST_DIR_PATTERN.test(d)) || TEST_FILE.test(base) || /^(test|tests|spec)[.\-_]/i.test(base);
   // `email-template.ts` is code; `example.env` and `docker-compose.sample.yml` are templates.
   const template = TEMPLATE_EXT.test(base) || (kind !== 'code' && baseTokens.some((t) => TEMPLATE_TOKENS.has(t)));
   const docs = dirs.some((d) => DOC_DIRS.has(d)) || /\.(stories|story)\.[a-z]+$/i.test(base);
