@@ -1,5 +1,6 @@
-// Builds the bundles with esbuild: the CLI (dist/cli.js), the GitHub Action (dist/action.js), the language
-// server (dist/server.js) and the VS Code extension (dist/extension.js, `vscode` left to the host).
+// Builds the bundles with esbuild: the CLI (dist/cli.js), the GitHub Action (dist/action.js), the ESLint plugin
+// (dist/eslint-plugin.js), the language server (dist/server.js) and the VS Code extension (dist/extension.js,
+// `vscode` left to the host).
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
@@ -40,5 +41,7 @@ const common = {
 
 await build({ ...common, entryPoints: ['server/src/cli/index.ts'], outfile: 'dist/cli.js' });
 await build({ ...common, entryPoints: ['server/src/cli/action.ts'], outfile: 'dist/action.js' });
+// the ESLint plugin uses the project's own typescript (the one typescript-eslint parsed with): not bundled
+await build({ ...common, entryPoints: ['server/src/eslint/plugin.ts'], outfile: 'dist/eslint-plugin.js', external: ['typescript', '@typescript-eslint/parser'] });
 await build({ ...common, entryPoints: ['server/src/lsp/index.ts'], outfile: 'dist/server.js' });
 await build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });

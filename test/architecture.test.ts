@@ -82,6 +82,11 @@ const policies: Policy[] = [
             : undefined,
   },
   {
+    dir: 'server/src/eslint',
+    forbid: (t) =>
+      isVscode(t) ? 'the ESLint plugin must not import vscode*' : /^server\/src\/(lsp|cli)/.test(t) ? 'the ESLint plugin must not import lsp/cli' : t.startsWith('rules/') && t !== 'rules/index' ? 'the ESLint plugin imports rules/index only' : undefined,
+  },
+  {
     dir: 'client/src',
     forbid: (t) => (/^server\/src\/(engine|lsp|cli)/.test(t) ? 'client must stay light: no engine/lsp/cli' : t.startsWith('rules') ? 'client must not import rules' : undefined),
   },
