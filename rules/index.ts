@@ -7,6 +7,21 @@ import idor from './idor/rule';
 import loggedSecret from './logged-secret/rule';
 import missingTimeout from './missing-timeout/rule';
 import openCors from './open-cors/rule';
+import redisInsecure from './redis-insecure/rule';
+import rlsDisabled from './rls-disabled/rule';
 import tlsVerificationDisabled from './tls-verification-disabled/rule';
+import weakTls from './weak-tls/rule';
 
-export const rules: readonly Rule[] = [consoleInProduction, exposedPort, fallbackSecret, idor, loggedSecret, missingTimeout, openCors, tlsVerificationDisabled];
+export const rules: readonly Rule[] = [
+  consoleInProduction,
+  exposedPort,
+  fallbackSecret,
+  idor,
+  loggedSecret,
+  missingTimeout,
+  openCors,
+  redisInsecure,
+  rlsDisabled,
+  tlsVerificationDisabled,
+  weakTls,
+];

@@ -12,10 +12,20 @@ import {
   stringValue,
   ts,
   unwrap,
+  isMap,
+  isScalar,
+  isSeq,
+  mapGet,
+  mapPair,
+  scalarString,
   type Fix,
+  type NginxDirective,
   type RuleContext,
+  type Scalar,
 } from '../../server/src/engine/api';
 import { envAliases, envRead } from '../_lib/envReads';
+import { containerEnv, k8sObjects, workloadContainers, type K8sObject } from '../_lib/k8s';
+import { expand, type Child } from '../_lib/nginxHeaders';
 import { runtimeSide } from '../_lib/runtimeSide';
 
 /**
@@ -57,7 +67,7 @@ export default defineRule({
   title: 'CORS open to every origin',
   summary: 'CORS is configured to accept requests from every origin instead of an allowlist.',
   severity: 'error',
-  kinds: ['code', 'next.config'],
+  kinds: ['code', 'next.config', 'dotenv', 'k8s', 'nginx'],
   scope: 'file',
   checklist: '003 §1.3',
   fixable: true,
@@ -69,8 +79,11 @@ export default defineRule({
     reflectedWithCredentials:
       "The request's Origin is reflected into Access-Control-Allow-Origin with credentials allowed, so any site can call it with the user's cookies and read the response.",
   },
-  textHint: /cors|Access-Control-Allow-Origin/i,
+  textHint: /cors|access-?control-?allow-?origin|allow(?:ed)?_origins?/i,
   check(ctx) {
+    if (ctx.file.kind === 'dotenv') return checkDotenv(ctx);
+    if (ctx.file.kind === 'k8s') return checkK8s(ctx);
+    if (ctx.file.kind === 'nginx') return checkNginx(ctx);
     const sf = ctx.sourceFile;
     if (isUseClient(sf)) return;
     // local name → package, for the CORS middlewares imported in this file; names bound to socket.io
@@ -631,4 +644,228 @@ function originFix(ctx: RuleContext, value: ts.Expression, v: Verdict): Fix | un
 /** Add `origin: …` as the first property of an options object, in the object's own layout. */
 function insertOriginFix(ctx: RuleContext, obj: ts.ObjectLiteralExpression): Fix {
   return { title: FIX_TITLE, edits: insertProperty(ctx.sourceFile, ctx.lines, ctx.style, obj, `origin: ${allowlistExpr(ctx)}`, 'first') };
+}
+
+// ---------------------------------------------------------------- config files: dotenv, Kubernetes, nginx
+
+/**
+ * Settings that hold a server's CORS allowlist: `ALLOWED_ORIGINS`, `CORS_ORIGIN(S)`, `CORS_ALLOWED_ORIGINS`,
+ * `API_CORS_ORIGIN`, `ACCESS_CONTROL_ALLOW_ORIGIN`… (not CSRF's `TRUSTED_ORIGINS`, not the app's own `ORIGIN`).
+ */
+const CORS_SETTING = /^(?:[A-Z0-9]+_)*?(?:CORS_(?:ALLOWED_|ALLOW_)?ORIGINS?|CORS_(?:DOMAINS?|WHITELIST|ALLOWLIST)|ALLOWED_(?:[A-Z0-9]+_)?ORIGINS?|ALLOW_ORIGINS?|ACCESS_CONTROL_ALLOW_ORIGIN)$/i;
+/** django-cors-headers and friends: a switch that allows every origin. */
+const CORS_ALLOW_ALL = /^(?:[A-Z0-9]+_)*?CORS_(?:ALLOW_ALL_ORIGINS|ORIGIN_ALLOW_ALL|ALLOW_ALL)$/i;
+const CORS_CREDENTIALS = /^(?:[A-Z0-9]+_)*?CORS_(?:ALLOW_)?CREDENTIALS$/i;
+/** Variables a bundler inlines into browser code: not a server setting. */
+const BROWSER_VAR = /^(NEXT_PUBLIC_|VITE_|REACT_APP_|EXPO_PUBLIC_|PUBLIC_|NUXT_PUBLIC_|GATSBY_)/;
+
+const isTrue = (v: string | undefined) => /^(true|1|yes|on)$/i.test((v ?? '').trim());
+/** `*`, or a list (`,` / blank / `;` separated) with `*` among its items. */
+const listAllowsAll = (v: string) => v.split(/[\s,;]+/).some((x) => x.replace(/^["']|["']$/g, '') === '*');
+
+/** A setting that opens CORS: its name and what it says, or undefined. */
+function openSetting(key: string, value: string | undefined): string | undefined {
+  if (value === undefined || BROWSER_VAR.test(key)) return undefined;
+  if (CORS_SETTING.test(key) && listAllowsAll(value)) return value.trim().replace(/^["']|["']$/g, '') === '*' ? `${key} is "*"` : `${key} includes "*"`;
+  if (CORS_ALLOW_ALL.test(key) && isTrue(value)) return `${key} is ${value.trim()}`;
+  return undefined;
+}
+
+/** The file says it configures a development or test environment (`NODE_ENV=development`). */
+const DEV_ENV = /^(dev|development|local|test|testing)$/i;
+const ENV_NAME_KEYS = ['NODE_ENV', 'APP_ENV', 'ENVIRONMENT', 'ENV', 'RAILS_ENV', 'RACK_ENV', 'FLASK_ENV', 'DJANGO_ENV'];
+
+function checkDotenv(ctx: RuleContext): void {
+  // local development settings (`.env.local`, `.env.development`, or a file that sets NODE_ENV=development) are
+  // not what production runs with
+  if (ctx.file.roles.dev) return;
+  const env = ctx.dotenv;
+  if (ENV_NAME_KEYS.some((k) => DEV_ENV.test(env.get(k)?.value.trim() ?? ''))) return;
+  const credentials = env.entries.some((e) => CORS_CREDENTIALS.test(e.key) && isTrue(e.value));
+  for (const e of env.entries) {
+    const what = openSetting(e.key, e.value);
+    if (!what) continue;
+    ctx.report({ messageId: credentials ? 'wildcardWithCredentials' : 'open', data: { what }, range: [e.keyStart, Math.max(e.keyEnd, e.valueEnd)] });
+  }
+}
+
+const INGRESS_NGINX = 'nginx.ingress.kubernetes.io/';
+
+function checkK8s(ctx: RuleContext): void {
+  for (const obj of k8sObjects(ctx)) {
+    if (obj.kind === 'Ingress') checkIngress(ctx, obj);
+    else if (obj.kind === 'Middleware' && /^traefik\./.test(obj.apiVersion)) checkTraefik(ctx, obj);
+    else if (obj.kind === 'ConfigMap') {
+      const data = mapGet(obj.root, 'data', obj.doc);
+      if (!isMap(data)) continue;
+      const credentials = data.items.some((p) => isScalar(p.key) && CORS_CREDENTIALS.test(String(p.key.value)) && isTrue(scalarString(p.value)));
+      for (const p of data.items) {
+        if (!isScalar(p.key) || !p.key.range) continue;
+        const what = openSetting(String(p.key.value), scalarString(p.value));
+        const end = (p.value as Scalar | null)?.range?.[1] ?? p.key.range[1];
+        if (what) ctx.report({ messageId: credentials ? 'wildcardWithCredentials' : 'open', data: { what }, range: [p.key.range[0], end] });
+      }
+    } else {
+      for (const c of workloadContainers(obj)) {
+        const env = containerEnv(c);
+        const credentials = env.some((e) => CORS_CREDENTIALS.test(e.name) && isTrue(e.value));
+        for (const e of env) {
+          const what = openSetting(e.name, e.value);
+          if (what) ctx.report({ messageId: credentials ? 'wildcardWithCredentials' : 'open', data: { what }, range: [e.range[0], e.range[1]] });
+        }
+      }
+    }
+  }
+}
+
+/** ingress-nginx: `enable-cors: "true"` answers with `cors-allow-origin` (default `*`) and credentials (default true). */
+function checkIngress(ctx: RuleContext, obj: K8sObject): void {
+  const ann = mapGet(mapGet(obj.root, 'metadata', obj.doc), 'annotations', obj.doc);
+  if (!isMap(ann)) return;
+  const get = (name: string) => mapPair(ann, INGRESS_NGINX + name, obj.doc);
+  const value = (name: string) => scalarString(get(name)?.value);
+  const name = obj.name ? `Ingress "${obj.name}"` : 'The Ingress';
+  const credentials = (value('cors-allow-credentials') ?? 'true').trim().toLowerCase() !== 'false';
+  const pairRange = (p: NonNullable<ReturnType<typeof get>>): [number, number] | undefined => {
+    const k = p.key as Scalar;
+    if (!k.range) return undefined;
+    return [k.range[0], (p.value as Scalar | null)?.range?.[1] ?? k.range[1]];
+  };
+  if (isTrue(value('enable-cors'))) {
+    const originPair = get('cors-allow-origin');
+    const origin = value('cors-allow-origin');
+    let what: string | undefined;
+    let at = get('enable-cors');
+    if (origin === undefined || origin.trim() === '') what = `${name} enables CORS with the default cors-allow-origin "*"`;
+    else if (listAllowsAll(origin)) {
+      what = `${name} sets cors-allow-origin to "*"`;
+      at = originPair;
+    }
+    const range = at && pairRange(at);
+    if (what && range) ctx.report({ messageId: credentials ? 'wildcardWithCredentials' : 'open', data: { what }, range });
+  }
+  // add_header in a configuration or server snippet
+  for (const snippet of ['configuration-snippet', 'server-snippet']) {
+    const p = get(snippet);
+    const v = scalarString(p?.value);
+    if (!p || !v || !/Access-Control-Allow-Origin['"]?\s*:?\s*['"]?\*/i.test(v)) continue;
+    const range = pairRange(p);
+    const cred = /Access-Control-Allow-Credentials['"]?\s*:?\s*['"]?true/i.test(v);
+    if (range) ctx.report({ messageId: cred ? 'wildcardWithCredentials' : 'open', data: { what: `The ${snippet} of ${name.replace(/^The /, 'the ')} sets Access-Control-Allow-Origin to "*"` }, range });
+  }
+}
+
+/** Traefik: `headers.accessControlAllowOriginList: ["*"]` (or a regex list that matches everything). */
+function checkTraefik(ctx: RuleContext, obj: K8sObject): void {
+  const headers = mapGet(mapGet(obj.root, 'spec', obj.doc), 'headers', obj.doc);
+  if (!isMap(headers)) return;
+  const credentials = isTrue(scalarString(mapGet(headers, 'accessControlAllowCredentials', obj.doc)));
+  const name = obj.name ? `Middleware "${obj.name}"` : 'The Middleware';
+  for (const [key, test] of [
+    ['accessControlAllowOriginList', (v: string) => v.trim() === '*'],
+    ['accessControlAllowOriginListRegex', (v: string) => /^\^?\(?\.[*+]\)?\$?$/.test(v.trim())],
+  ] as const) {
+    const list = mapGet(headers, key, obj.doc);
+    if (!isSeq(list)) continue;
+    for (const item of list.items) {
+      const v = scalarString(item);
+      if (v === undefined || !test(v) || !isScalar(item) || !item.range) continue;
+      ctx.report({ messageId: credentials ? 'wildcardWithCredentials' : 'open', data: { what: `${name} allows the origin "${v}"` }, range: [item.range[0], item.range[1]] });
+    }
+  }
+}
+
+/** Directives that hand the request to an application: responses that can hold private data. */
+const PASS = /^(proxy_pass|fastcgi_pass|uwsgi_pass|scgi_pass|grpc_pass|memcached_pass|js_content|content_by_lua_block|content_by_lua_file|content_by_lua)$/;
+/** A location that serves static files by name (fonts, images, scripts…): `*` is how they are meant to be shared. */
+const STATIC_LOCATION = /\.\(?[a-z0-9|?]*(woff2?|ttf|otf|eot|svg|png|jpe?g|gif|webp|avif|ico|css|js|mjs|map|json|geojson|pbf|mp4|webm|mp3)\b|(^|\/)(static|assets?|fonts?|images?|img|icons?|media|public|tiles?)(\/|$)/i;
+/** An `if` condition that matches the Origin against something other than "anything". */
+const OPEN_REGEX = /^["']?\^?(https?:?\/\/|\(https?:?\/\/\)\??)?\(?\.[*+]\)?\$?["']?$/;
+
+function checkNginx(ctx: RuleContext): void {
+  const seen = new Set<NginxDirective>();
+  const visit = (list: readonly NginxDirective[], ancestors: readonly NginxDirective[]): void => {
+    const { children } = expand(ctx, list);
+    for (const c of children) {
+      const d = c.directive;
+      if (d.block) {
+        if (!c.via) visit(d.block, [...ancestors, d]);
+        continue;
+      }
+      if (c.via || seen.has(d)) continue;
+      const header = aclHeader(d);
+      if (!header || header.name !== 'access-control-allow-origin') continue;
+      seen.add(d);
+      checkNginxOrigin(ctx, d, header.value, children, ancestors);
+    }
+  };
+  visit(ctx.nginx.directives, []);
+}
+
+/** `add_header Name value` / `more_set_headers 'Name: value'` → lower-cased name and value. */
+function aclHeader(d: NginxDirective): { name: string; value: string } | undefined {
+  if (d.name === 'add_header' && d.args.length >= 2) return { name: d.args[0].value.toLowerCase(), value: d.args[1].value };
+  if (d.name === 'more_set_headers') {
+    for (const a of d.args) {
+      const m = /^\s*(Access-Control-Allow-Origin)\s*:\s*(.*)$/i.exec(a.value);
+      if (m) return { name: m[1].toLowerCase(), value: m[2].trim() };
+    }
+  }
+  return undefined;
+}
+
+function checkNginxOrigin(ctx: RuleContext, d: NginxDirective, value: string, siblings: readonly Child[], ancestors: readonly NginxDirective[]): void {
+  const v = value.trim();
+  const wildcard = v === '*';
+  const reflected = /^\$http_origin$/i.test(v);
+  if (!wildcard && !reflected) return;
+  const credentials = siblings.some((s) => {
+    const h = aclHeader(s.directive) ?? (s.directive.name === 'more_set_headers' ? moreHeader(s.directive, 'access-control-allow-credentials') : undefined);
+    return h?.name === 'access-control-allow-credentials' && h.value.trim().toLowerCase() === 'true';
+  });
+  // an `if` around it that matches the Origin against an allowlist
+  const checked = ancestors.some((a) => a.name === 'if' && originChecked(a));
+  if (checked) return;
+  if (reflected && !credentials) return;
+  // the responses it applies to: the nearest location (or server); static files are shared on purpose
+  const scope = [...ancestors].reverse().find((a) => a.name === 'location' || a.name === 'server');
+  const location = [...ancestors].reverse().find((a) => a.name === 'location');
+  if (location && STATIC_LOCATION.test(location.args.map((a) => a.value).join(' ')) && !/(^|\/)api(\/|$)/i.test(location.args.map((a) => a.value).join(' '))) return;
+  if (!scope || !passesToApp(ctx, scope)) return;
+  const what = wildcard ? 'Access-Control-Allow-Origin is "*"' : '';
+  ctx.report({
+    messageId: reflected ? 'reflectedWithCredentials' : credentials ? 'wildcardWithCredentials' : 'open',
+    ...(what ? { data: { what } } : {}),
+    range: [d.start, d.end],
+  });
+}
+
+function moreHeader(d: NginxDirective, name: string): { name: string; value: string } | undefined {
+  for (const a of d.args) {
+    const colon = a.value.indexOf(':');
+    if (colon > 0 && a.value.slice(0, colon).trim().toLowerCase() === name) return { name, value: a.value.slice(colon + 1).trim() };
+  }
+  return undefined;
+}
+
+/** `if ($http_origin ~* "^https://(www\.)?example\.com$")`, `if ($http_origin = https://app.example.com)`. */
+function originChecked(ifBlock: NginxDirective): boolean {
+  const args = ifBlock.args.map((a) => a.value.replace(/^\(|\)$/g, '')).filter(Boolean);
+  const i = args.findIndex((a) => /^\(?\$http_origin\)?$/i.test(a));
+  if (i < 0) return false;
+  const op = args[i + 1];
+  const pattern = args.slice(i + 2).join(' ').replace(/\)$/, '');
+  if (!op || !/^(=|!=|~|~\*|!~|!~\*)$/.test(op) || !pattern) return false;
+  return !OPEN_REGEX.test(pattern);
+}
+
+/** Does the block (or a block inside it) hand requests to an application? */
+function passesToApp(ctx: RuleContext, block: NginxDirective, depth = 0): boolean {
+  if (depth > 8) return false;
+  const { children } = expand(ctx, block.block ?? []);
+  for (const c of children) {
+    if (PASS.test(c.directive.name)) return true;
+    if (c.directive.block && passesToApp(ctx, c.directive, depth + 1)) return true;
+  }
+  return false;
 }

@@ -30,7 +30,7 @@ export default defineRule({
   title: 'TLS certificate verification turned off',
   summary: 'TLS certificate verification is turned off, so connections accept any certificate and can be intercepted.',
   severity: 'error',
-  kinds: ['code', 'compose'],
+  kinds: ['code', 'compose', 'dotenv'],
   scope: 'file',
   checklist: '004 §3.4, 001 ph.3',
   fixable: true,
@@ -39,10 +39,12 @@ export default defineRule({
     rejectUnauthorized: '{{key}}: false accepts any TLS certificate.',
     envVar: 'NODE_TLS_REJECT_UNAUTHORIZED=0 turns off TLS certificate checks for the whole process.',
     sslmodeDisable: 'The connection string to {{host}} turns TLS off ({{param}}).',
+    pgsslmodeDisable: 'PGSSLMODE=disable turns TLS off for the connection to {{host}}.',
   },
-  textHint: /rejectUnauthorized|strictSSL|NODE_TLS_REJECT_UNAUTHORIZED|sslmode=disable|ssl=false|tls=false/i,
+  textHint: /rejectUnauthorized|strictSSL|NODE_TLS_REJECT_UNAUTHORIZED|sslmode=disable|ssl=false|tls=false|PGSSLMODE/i,
   check(ctx) {
     if (ctx.file.kind === 'compose') return checkCompose(ctx);
+    if (ctx.file.kind === 'dotenv') return checkDotenv(ctx);
     const sf = ctx.sourceFile;
     return {
       PropertyAssignment(node: ts.PropertyAssignment) {
@@ -124,4 +126,56 @@ function checkCompose(ctx: RuleContext): void {
       }
     }
   }
+}
+
+/** A remote, fully qualified host (not this machine, a variable or a single-label service name). */
+function remoteHost(host: string): boolean {
+  const h = host.trim().toLowerCase();
+  return !(h === '' || h === 'localhost' || h.startsWith('127.') || h === '::1' || h === '[::1]' || h === '0.0.0.0' || h.startsWith('$') || h.startsWith('/') || !h.includes('.'));
+}
+
+/** The file says it configures a development or test environment (`NODE_ENV=development`). */
+const DEV_ENV = /^(dev|development|local|test|testing)$/i;
+const ENV_NAME_KEYS = ['NODE_ENV', 'APP_ENV', 'ENVIRONMENT', 'ENV', 'RAILS_ENV', 'RACK_ENV', 'FLASK_ENV', 'DJANGO_ENV'];
+
+function checkDotenv(ctx: RuleContext): void {
+  // local development settings (`.env.local`, `.env.development`, or a file that sets NODE_ENV=development) are
+  // not what production runs with
+  if (ctx.file.roles.dev) return;
+  const env = ctx.dotenv;
+  if (ENV_NAME_KEYS.some((k) => DEV_ENV.test(env.get(k)?.value.trim() ?? ''))) return;
+  for (const e of env.entries) {
+    const range: [number, number] = [e.keyStart, Math.max(e.keyEnd, e.valueEnd)];
+    if (e.key === 'NODE_TLS_REJECT_UNAUTHORIZED' && e.value.trim() === '0') {
+      ctx.report({ range, messageId: 'envVar', fix: { title: 'Remove the override', edits: [entryLineRemoval(ctx, e.keyStart, e.valueEnd)] } });
+      continue;
+    }
+    if (e.key === 'PGSSLMODE' && e.value.trim().toLowerCase() === 'disable') {
+      const host = env.get('PGHOST')?.value ?? '';
+      if (remoteHost(host)) ctx.report({ range, messageId: 'pgsslmodeDisable', data: { host: host.trim() } });
+      continue;
+    }
+    if (disablesTlsToRemoteHost(e.value)) reportUrl(ctx, e.value, range);
+  }
+}
+
+/** The entry's whole line (an `export ` prefix included) when nothing else is on it; else just the entry. */
+function entryLineRemoval(ctx: RuleContext, start: number, end: number): { start: number; end: number; text: string } {
+  const text = ctx.file.text;
+  const line = ctx.lines.lineOf(start);
+  const lineStart = ctx.lines.lineStart(line);
+  const endLine = ctx.lines.lineOf(Math.max(start, end - 1));
+  const lineEnd = ctx.lines.lineEnd(endLine);
+  const before = text.slice(lineStart, start);
+  const after = text.slice(end, lineEnd);
+  if (/^[ \t]*(export[ \t]+)?$/.test(before) && /^[ \t]*(#.*)?$/.test(after)) {
+    const to = endLine < ctx.lines.lineCount ? ctx.lines.lineStart(endLine + 1) : text.length;
+    // the last line of a file without a trailing newline: take the line break before it instead
+    if (to === text.length && lineStart > 0 && !/\n$/.test(text.slice(lineStart, to))) {
+      const prevBreak = text[lineStart - 2] === '\r' ? lineStart - 2 : lineStart - 1;
+      return { start: prevBreak, end: to, text: '' };
+    }
+    return { start: lineStart, end: to, text: '' };
+  }
+  return { start, end, text: '' };
 }
