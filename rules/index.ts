@@ -1,10 +1,13 @@
 /** Every rule, sorted by id (a test checks the order). */
 import type { Rule } from '../server/src/engine/api';
 import consoleInProduction from './console-in-production/rule';
+import containerRunsAsRoot from './container-runs-as-root/rule';
 import exposedPort from './exposed-port/rule';
 import fallbackSecret from './fallback-secret/rule';
 import idor from './idor/rule';
 import loggedSecret from './logged-secret/rule';
+import missingHealthcheck from './missing-healthcheck/rule';
+import missingResourceLimits from './missing-resource-limits/rule';
 import missingTimeout from './missing-timeout/rule';
 import openCors from './open-cors/rule';
 import redisInsecure from './redis-insecure/rule';
@@ -14,10 +17,13 @@ import weakTls from './weak-tls/rule';
 
 export const rules: readonly Rule[] = [
   consoleInProduction,
+  containerRunsAsRoot,
   exposedPort,
   fallbackSecret,
   idor,
   loggedSecret,
+  missingHealthcheck,
+  missingResourceLimits,
   missingTimeout,
   openCors,
   redisInsecure,

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createEngine, defineRule, nginxDirectives, parseText, qualifiedName, scan, type DotenvFile, type Dockerfile, type NginxConf, type RedisConf, type SqlFile } from '../server/src/engine';
+import { createEngine, defineRule, nginxDirectives, parseText, ProjectView, qualifiedName, scan, type DotenvFile, type Dockerfile, type NginxConf, type RedisConf, type SqlFile } from '../server/src/engine';
 import { NginxIncludes } from '../server/src/engine/nginxIncludes';
 import { tmpDir } from './harness';
 
@@ -254,6 +254,19 @@ describe('project-level findings', () => {
     fs.rmSync(path.join(root, 'src/shutdown.ts'));
     expect(lines(scan(engine, { paths: ['src/server.ts'], cwd: root }))).toEqual(['src/server.ts:1']);
     fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('keeps project roots apart, and a finding waiting on several facts stands only when none holds', () => {
+    const view = new ProjectView();
+    view.update({ path: 'src/sig.ts', absPath: '/repos/a/src/sig.ts', facts: ['sigterm'], pkg: undefined });
+    const inB = { path: 'src/main.ts', absPath: '/repos/b/src/main.ts', pkg: undefined };
+    const inA = { path: 'src/main.ts', absPath: '/repos/a/src/main.ts', pkg: undefined };
+    expect(view.holds({ fact: 'sigterm', scope: 'project' }, inA, [])).toBe(true);
+    expect(view.holds({ fact: 'sigterm', scope: 'project' }, inB, [])).toBe(false);
+    const finding = { ruleId: 'x' } as never;
+    const any = [{ fact: 'nope', scope: 'project' as const }, { fact: 'sigterm', scope: 'project' as const }];
+    expect(view.resolve({ ...inA, facts: [], deferred: [{ finding, unless: any }] })).toEqual([]);
+    expect(view.resolve({ ...inB, facts: [], deferred: [{ finding, unless: any }] })).toEqual([finding]);
   });
 
   it('a fix loop with the view sees the file’s own new facts', () => {

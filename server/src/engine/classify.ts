@@ -70,7 +70,8 @@ const APP_CONFIG = /^(svelte|nuxt|astro|remix|ecosystem|app)\.config\./i;
 const TOOL_CONFIG =
   /^(\.?[\w-]+\.config|\.eslintrc|\.prettierrc|\.babelrc|\.mocharc|\.lintstagedrc|\.commitlintrc|\.releaserc|\.stylelintrc|gulpfile|gruntfile|karma\.conf|protractor\.conf|jest\.setup|vitest\.setup|setupTests)(\.[\w-]+)*\.(js|ts|mjs|cjs|mts|cts|json)$/i;
 const CI_TOKENS = new Set(['test', 'tests', 'testing', 'ci', 'e2e', 'integration', 'it']);
-const DEV_TOKENS = new Set(['dev', 'development', 'local', 'devcontainer']);
+const DEV_TOKENS = new Set(['dev', 'development', 'local', 'devcontainer', 'debug', 'gitpod', 'codesandbox']);
+const DEV_DIRS = new Set(['.devcontainer', '.gitpod', '.codesandbox']);
 /** kinds whose file names say what environment they are for */
 const ENV_NAMED_KINDS: ReadonlySet<FileKind> = new Set(['compose', 'dotenv', 'dockerfile']);
 const DEPLOYED_TOKENS = new Set(['prod', 'production', 'staging', 'stage', 'stg', 'prd', 'live']);
@@ -115,7 +116,7 @@ export function rolesForPath(relPath: string, kind: FileKind): FileRoles {
   const named = ENV_NAMED_KINDS.has(kind);
   const ci = named && baseTokens.some((t) => CI_TOKENS.has(t));
   const deployed = named && baseTokens.some((t) => DEPLOYED_TOKENS.has(t));
-  const dev = named && !deployed && (baseTokens.some((t) => DEV_TOKENS.has(t)) || dirs.includes('.devcontainer'));
+  const dev = named && !deployed && (baseTokens.some((t) => DEV_TOKENS.has(t)) || dirs.some((d) => DEV_DIRS.has(d)));
   return { test, template, docs, toolConfig, script, ci, deployed, dev };
 }
 

@@ -15,7 +15,8 @@ export interface ProjectCondition {
   readonly fact: string;
   /**
    * 'package': the finding's package (nearest package.json) and the workspace packages it depends on, by name;
-   * 'project': every file of the project root. Files outside any package count as one package.
+   * 'project': every file of the same project root (a scan of a folder holding several repositories keeps them
+   * apart). Files outside any package count as one package.
    */
   readonly scope: 'package' | 'project';
   /** only providers whose repo-relative path sorts at or after the finding's file (ordered migrations) */
@@ -24,7 +25,8 @@ export interface ProjectCondition {
 
 export interface DeferredFinding {
   readonly finding: Finding;
-  readonly unless: ProjectCondition;
+  /** the finding stands when none of these holds */
+  readonly unless: ProjectCondition | readonly ProjectCondition[];
 }
 
 /** What the view keeps of one file. */
@@ -38,6 +40,7 @@ export interface FileFacts {
 interface Provider {
   readonly path: string;
   readonly absPath: string;
+  readonly root: string;
   readonly pkgDir: string | undefined;
   readonly pkgName: string | undefined;
 }
@@ -78,7 +81,7 @@ export class ProjectView {
     if (this.byFact) return this.byFact;
     const m = new Map<string, Provider[]>();
     for (const f of this.files.values()) {
-      const p: Provider = { path: f.path, absPath: f.absPath, pkgDir: f.pkg?.dir, pkgName: f.pkg?.name };
+      const p: Provider = { path: f.path, absPath: f.absPath, root: rootOf(f), pkgDir: f.pkg?.dir, pkgName: f.pkg?.name };
       for (const fact of f.facts) {
         let list = m.get(fact);
         if (!list) m.set(fact, (list = []));
@@ -120,8 +123,9 @@ export class ProjectView {
     const providers = this.index().get(cond.fact);
     if (!providers) return false;
     let reach: ReturnType<ProjectView['reach']> | undefined;
+    const root = rootOf(file);
     for (const p of providers) {
-      if (p.absPath === file.absPath) continue;
+      if (p.absPath === file.absPath || p.root !== root) continue;
       if (cond.after && p.path < file.path) continue;
       if (cond.scope === 'project') return true;
       reach ??= this.reach(file.pkg);
@@ -133,6 +137,14 @@ export class ProjectView {
   /** The held findings of a file result that stand. */
   resolve(result: { path: string; absPath: string; facts: readonly string[]; deferred: readonly DeferredFinding[]; pkg: PackageInfo | undefined }): Finding[] {
     if (!result.deferred.length) return [];
-    return result.deferred.filter((d) => !this.holds(d.unless, result, result.facts)).map((d) => d.finding);
+    return result.deferred
+      .filter((d) => !(Array.isArray(d.unless) ? d.unless : [d.unless as ProjectCondition]).some((c) => this.holds(c, result, result.facts)))
+      .map((d) => d.finding);
   }
+}
+
+/** The project root of a file: its absolute path without its root-relative path. */
+function rootOf(f: { path: string; absPath: string }): string {
+  const abs = f.absPath.split('\\').join('/');
+  return abs.endsWith(`/${f.path}`) ? abs.slice(0, abs.length - f.path.length - 1) : abs.slice(0, abs.lastIndexOf('/'));
 }

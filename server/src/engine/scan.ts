@@ -114,7 +114,7 @@ export function scan(engine: Engine, opts: ScanOptions, onFile?: (r: FileResult,
   const skipped: SkippedFile[] = [];
   let scanned = 0;
 
-  const projectRules = new Set(engine.rules.filter((r) => r.scope === 'project').map((r) => r.id));
+  const projectRules = new Set(engine.rules.filter((r) => (r.scope === 'project' || r.usesFacts)).map((r) => r.id));
   const configKeys = new Map<string, string>();
   const configKey = (c: ResolvedConfig): string => {
     if (!c.path) return 'default';
@@ -334,7 +334,7 @@ export function projectPhase(
   }
   if (extraRoots.size) {
     const seen = new Set([...results, ...factResults].map((r) => r.absPath));
-    const projectRules = new Set(engine.rules.filter((r) => r.scope === 'project').map((r) => r.id));
+    const projectRules = new Set(engine.rules.filter((r) => (r.scope === 'project' || r.usesFacts)).map((r) => r.id));
     const onlyRules = opts.onlyRules ? new Set([...projectRules].filter((id) => opts.onlyRules!.has(id))) : projectRules;
     for (const absPath of walkFiles([...extraRoots], opts.cwd, issues)) {
       if (seen.has(absPath)) continue;

@@ -53,7 +53,7 @@ export interface ReportDescriptor {
    * Project-level findings: the finding stands only when no file in the condition's scope provides the fact
    * (see `RuleContext.fact`). Decided after every file of the project is seen.
    */
-  readonly unless?: ProjectCondition;
+  readonly unless?: ProjectCondition | readonly ProjectCondition[];
 }
 
 /** Listeners keyed by TypeScript SyntaxKind name, called in one shared pass over the raw AST. */
@@ -128,6 +128,11 @@ export interface RuleDefinition {
   readonly textHint?: RegExp;
   /** The rule reads `ctx.checker` when it is there: on `--type-aware` runs a Program is built for its files. */
   readonly usesTypes?: boolean;
+  /**
+   * A file-scope rule that records or waits for project facts (`ctx.fact`, `unless`): partial scans and the
+   * editor read the rest of the project for its facts too, as for project-scope rules.
+   */
+  readonly usesFacts?: boolean;
   check(ctx: RuleContext): CodeVisitor | void;
 }
 

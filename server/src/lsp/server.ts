@@ -73,7 +73,7 @@ interface Cached {
 
 export function startServer(connection: Connection = createConnection(ProposedFeatures.all)): Connection {
   const engine = createEngine({ rules });
-  const projectRuleIds: ReadonlySet<string> = new Set(engine.rules.filter((r) => r.scope === 'project').map((r) => r.id));
+  const projectRuleIds: ReadonlySet<string> = new Set(engine.rules.filter((r) => (r.scope === 'project' || r.usesFacts)).map((r) => r.id));
   const documents = new TextDocuments(TextDocument);
   const cache = new Map<string, Cached>();
   const settingsCache = new Map<string, Promise<Settings>>();
