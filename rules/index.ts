@@ -2,8 +2,10 @@
 import type { Rule } from '../server/src/engine/api';
 import consoleInProduction from './console-in-production/rule';
 import containerRunsAsRoot from './container-runs-as-root/rule';
+import defaultCredentials from './default-credentials/rule';
 import exposedPort from './exposed-port/rule';
 import fallbackSecret from './fallback-secret/rule';
+import hardcodedSecret from './hardcoded-secret/rule';
 import idor from './idor/rule';
 import loggedSecret from './logged-secret/rule';
 import missingHealthcheck from './missing-healthcheck/rule';
@@ -13,13 +15,16 @@ import openCors from './open-cors/rule';
 import redisInsecure from './redis-insecure/rule';
 import rlsDisabled from './rls-disabled/rule';
 import tlsVerificationDisabled from './tls-verification-disabled/rule';
+import weakSecret from './weak-secret/rule';
 import weakTls from './weak-tls/rule';
 
 export const rules: readonly Rule[] = [
   consoleInProduction,
   containerRunsAsRoot,
+  defaultCredentials,
   exposedPort,
   fallbackSecret,
+  hardcodedSecret,
   idor,
   loggedSecret,
   missingHealthcheck,
@@ -29,5 +34,6 @@ export const rules: readonly Rule[] = [
   redisInsecure,
   rlsDisabled,
   tlsVerificationDisabled,
+  weakSecret,
   weakTls,
 ];

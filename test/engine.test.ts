@@ -63,6 +63,7 @@ describe('file-kind table', () => {
     ['deploy/api.yml', 'k8s', k8s],
     ['config/settings.yaml', undefined, 'port: 3000\n'],
     ['charts/api/templates/deployment.yaml', undefined, 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include "api.fullname" . }}\n'],
+    ['k8s/alertmanager.yaml', 'k8s', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: alertmanager\ndata:\n  title: "{{ .GroupLabels.alertname }}"\n'],
     ['README.md', undefined],
     ['package.json', undefined],
     ['schema.sql', undefined],

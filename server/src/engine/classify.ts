@@ -91,11 +91,12 @@ export function kindEntryForPath(relPath: string): FileKindEntry | undefined {
 }
 
 /**
- * A YAML text that declares a Kubernetes object: top-level `apiVersion:` and `kind:` keys. Helm and other
- * Go templates (`{{ .Values.x }}`) are not manifests until rendered: they are not ours.
+ * A YAML text that declares a Kubernetes object: top-level `apiVersion:` and `kind:` keys. Helm charts'
+ * templates (`{{ .Values.x }}`, `{{ include … }}`) are not manifests until rendered: they are not ours.
  */
 export function looksLikeKubernetes(text: string): boolean {
-  return /^apiVersion:\s*\S/m.test(text) && /^kind:\s*[A-Z]\w*/m.test(text) && !/\{\{-?\s*[.$\w(]/.test(text);
+  // (Go templates embedded in a manifest's data — Alertmanager's {{ .GroupLabels.x }} — do not make it a chart)
+  return /^apiVersion:\s*\S/m.test(text) && /^kind:\s*[A-Z]\w*/m.test(text) && !/\{\{[^}]*(\.Values|\.Release|\.Chart|\.Capabilities|\.Files|\binclude\b|\btoYaml\b|\btpl\b|\brequired\b)/.test(text);
 }
 
 export function rolesForPath(relPath: string, kind: FileKind): FileRoles {
