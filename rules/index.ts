@@ -2,6 +2,7 @@
 import type { Rule } from '../server/src/engine/api';
 import consoleInProduction from './console-in-production/rule';
 import containerRunsAsRoot from './container-runs-as-root/rule';
+import csrfDisabled from './csrf-disabled/rule';
 import defaultCredentials from './default-credentials/rule';
 import exposedPort from './exposed-port/rule';
 import fallbackSecret from './fallback-secret/rule';
@@ -14,13 +15,17 @@ import missingTimeout from './missing-timeout/rule';
 import openCors from './open-cors/rule';
 import redisInsecure from './redis-insecure/rule';
 import rlsDisabled from './rls-disabled/rule';
+import sqlInjection from './sql-injection/rule';
 import tlsVerificationDisabled from './tls-verification-disabled/rule';
+import unvalidatedInput from './unvalidated-input/rule';
 import weakSecret from './weak-secret/rule';
 import weakTls from './weak-tls/rule';
+import websocketNoAuth from './websocket-no-auth/rule';
 
 export const rules: readonly Rule[] = [
   consoleInProduction,
   containerRunsAsRoot,
+  csrfDisabled,
   defaultCredentials,
   exposedPort,
   fallbackSecret,
@@ -33,7 +38,10 @@ export const rules: readonly Rule[] = [
   openCors,
   redisInsecure,
   rlsDisabled,
+  sqlInjection,
   tlsVerificationDisabled,
+  unvalidatedInput,
   weakSecret,
   weakTls,
+  websocketNoAuth,
 ];
