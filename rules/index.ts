@@ -4,14 +4,17 @@ import consoleInProduction from './console-in-production/rule';
 import containerRunsAsRoot from './container-runs-as-root/rule';
 import csrfDisabled from './csrf-disabled/rule';
 import defaultCredentials from './default-credentials/rule';
+import deployWithoutApproval from './deploy-without-approval/rule';
 import exposedPort from './exposed-port/rule';
 import fallbackSecret from './fallback-secret/rule';
 import hardcodedSecret from './hardcoded-secret/rule';
+import hardcodedUrlInWorkflow from './hardcoded-url-in-workflow/rule';
 import idor from './idor/rule';
 import loggedSecret from './logged-secret/rule';
 import missingHealthcheck from './missing-healthcheck/rule';
 import missingResourceLimits from './missing-resource-limits/rule';
 import missingTimeout from './missing-timeout/rule';
+import nonblockingSecurityCheck from './nonblocking-security-check/rule';
 import openCors from './open-cors/rule';
 import redisInsecure from './redis-insecure/rule';
 import rlsDisabled from './rls-disabled/rule';
@@ -27,14 +30,17 @@ export const rules: readonly Rule[] = [
   containerRunsAsRoot,
   csrfDisabled,
   defaultCredentials,
+  deployWithoutApproval,
   exposedPort,
   fallbackSecret,
   hardcodedSecret,
+  hardcodedUrlInWorkflow,
   idor,
   loggedSecret,
   missingHealthcheck,
   missingResourceLimits,
   missingTimeout,
+  nonblockingSecurityCheck,
   openCors,
   redisInsecure,
   rlsDisabled,

@@ -93,6 +93,7 @@ describe('file-kind table', () => {
     ['packages/api/integration-tests/setup.ts', false],
     ['apps/web/_integration-test/db.ts', false],
     ['services/test-e2e/run.ts', false],
+    ['.github/workflows/test-automation.yml', true],
     ['src/latest/handler.ts', true],
     ['e2e/login.ts', false],
     ['fixtures/app.ts', false],

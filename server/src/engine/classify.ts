@@ -105,7 +105,8 @@ export function rolesForPath(relPath: string, kind: FileKind): FileRoles {
   const base = parts[parts.length - 1];
   const dirs = parts.slice(0, -1).map((d) => d.toLowerCase());
   const baseTokens = tokens(base);
-  const test = dirs.some((d) => TEST_DIRS.has(d) || TEST_DIR_PATTERN.test(d)) || TEST_FILE.test(base) || /^(test|tests|spec)[.\-_]/i.test(base);
+  // (a workflow named tests.yml runs on the real repository: its name does not make it a test)
+  const test = dirs.some((d) => TEST_DIRS.has(d) || TEST_DIR_PATTERN.test(d)) || (kind !== 'workflow' && (TEST_FILE.test(base) || /^(test|tests|spec)[.\-_]/i.test(base)));
   // `email-template.ts` is code; `example.env` and `docker-compose.sample.yml` are templates.
   const template = TEMPLATE_EXT.test(base) || (kind !== 'code' && baseTokens.some((t) => TEMPLATE_TOKENS.has(t)));
   const docs = dirs.some((d) => DOC_DIRS.has(d)) || /\.(stories|story)\.[a-z]+$/i.test(base);
