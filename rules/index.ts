@@ -7,13 +7,17 @@ import defaultCredentials from './default-credentials/rule';
 import deployWithoutApproval from './deploy-without-approval/rule';
 import exposedPort from './exposed-port/rule';
 import fallbackSecret from './fallback-secret/rule';
+import hardcodedLocalhost from './hardcoded-localhost/rule';
 import hardcodedSecret from './hardcoded-secret/rule';
 import hardcodedUrlInWorkflow from './hardcoded-url-in-workflow/rule';
 import idor from './idor/rule';
 import loggedSecret from './logged-secret/rule';
 import missingHealthcheck from './missing-healthcheck/rule';
+import missingRateLimit from './missing-rate-limit/rule';
 import missingResourceLimits from './missing-resource-limits/rule';
+import missingSecurityHeaders from './missing-security-headers/rule';
 import missingTimeout from './missing-timeout/rule';
+import noGracefulShutdown from './no-graceful-shutdown/rule';
 import nonblockingSecurityCheck from './nonblocking-security-check/rule';
 import openCors from './open-cors/rule';
 import redisInsecure from './redis-insecure/rule';
@@ -33,13 +37,17 @@ export const rules: readonly Rule[] = [
   deployWithoutApproval,
   exposedPort,
   fallbackSecret,
+  hardcodedLocalhost,
   hardcodedSecret,
   hardcodedUrlInWorkflow,
   idor,
   loggedSecret,
   missingHealthcheck,
+  missingRateLimit,
   missingResourceLimits,
+  missingSecurityHeaders,
   missingTimeout,
+  noGracefulShutdown,
   nonblockingSecurityCheck,
   openCors,
   redisInsecure,
