@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench -- [repo dirs...] [--runs N] [--json out.json] [--keep]`
+// `npm run bench -- [repo dirs...] [--runs N] [--json out.json] [--keep] [--no-eslint]`
 //
 // What it measures (the method of /work/shared/PERF.md): for each repository, in one run on this machine,
 // three whole node processes over the same TS/JS files, each timed from outside:
@@ -36,6 +36,8 @@ const opt = (name, dflt) => {
 const runs = Math.max(1, Number(opt('--runs', '3')) || 3);
 const jsonOut = path.resolve(opt('--json', '/tmp/bench-results.json'));
 const keep = args.includes('--keep');
+// --no-eslint: only the floor and prodready (quick iterations; the published figures include ESLint)
+const noEslint = args.includes('--no-eslint');
 let repos = args.filter((a) => !a.startsWith('--'));
 if (!repos.length) {
   repos = ['/tmp/corpus/novu', '/tmp/corpus/trigger'].filter((d) => fs.existsSync(d));
@@ -230,7 +232,7 @@ for (const repo of repos) {
   const jobs = {
     floor: { args: [FLOOR, listFile], ok: [0] },
     prodready: pr.crashed ? undefined : { args: [CLI, 'lint', repo, '--format', 'json', '-o', '/dev/null'], ok: [0, 1, 2] },
-    eslint: { args: eslintArgs, ok: [0, 1] },
+    eslint: noEslint ? undefined : { args: eslintArgs, ok: [0, 1] },
   };
   const samples = { floor: [], prodready: [], eslint: [] };
   const failures = {};

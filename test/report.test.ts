@@ -47,9 +47,21 @@ describe('--format markdown', () => {
     // every rule's row is there, once
     for (const r2 of rules) expect(md.split('\n').filter((l) => l.startsWith('| ') && l.includes(`\`${r2.id}\``)).length, r2.id).toBe(1);
     expect(md).toMatch(/\| ❌ \| \[§1\.2 Secrets without hard-coded fallbacks\]\(#item-fallback-secret\) \| `fallback-secret` \| \d+ \|/);
-    expect(md).toMatch(/\| ✅ \| /);
+    expect(md).toMatch(/\| ❌ \| /);
     expect(md).toMatch(/- \[apps\/web\/[^\]]+:\d+\]\(apps\/web\/[^)]+#L\d+\) — /);
     expect(md).toContain('“a throwaway cache on a dev laptop”');
+  });
+
+  it('a clean project passes every item', () => {
+    const clean = tmpDir('report-clean');
+    fs.mkdirSync(path.join(clean, '.git'));
+    fs.writeFileSync(path.join(clean, 'docker-compose.yml'), 'services:\n  web:\n    image: nginx:1.27\n    ports:\n      - "443:443"\n');
+    const r = run(['lint', '--format', 'markdown'], clean);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`\\*\\*${rules.length} of ${rules.length} items pass\\*\\*`));
+    expect(r.stdout).not.toContain('| ❌ |');
+    expect(r.stdout).not.toContain('## Findings');
+    fs.rmSync(clean, { recursive: true, force: true });
   });
 
   it('links to the commit on GitHub and goes to the job summary in Actions', () => {
