@@ -1,8 +1,13 @@
+import { setFlagsFromString } from 'node:v8';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createEngine, scan } from '../engine';
 import { rules } from '../../../rules/index';
 import { runCli } from './main';
 import { workerMain, type WorkerData } from './parallel';
+
+// A scan makes one syntax tree per file and drops it: with the default growth factor V8 lets the old generation
+// fill with dead trees to twice the size (measured 357–657 MB peak on trigger.dev, 230 MB with this, ~5 % CPU).
+setFlagsFromString('--heap-growing-percent=35');
 
 if (!isMainThread && (workerData as WorkerData | undefined)?.prodreadyWorker) {
   // a --jobs worker thread: the same bundle, scanning the files it was given

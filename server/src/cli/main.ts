@@ -377,13 +377,14 @@ async function lintCommand(args: readonly string[], io: CliIO, mode: 'lint' | 'b
     });
     const scanRoots = paths.map((p) => path.resolve(io.cwd, p)).filter((p) => fs.existsSync(p) && fs.statSync(p).isDirectory());
     const resolver = new ProjectResolver(engine.rules, engine.defaultConfig, io.cwd, scanOpts.configPath, undefined, scanRoots);
-    const project = projectPhase(engine, part.files, part.factResults, resolver, values['changed-since'] !== undefined ? [] : scanRoots, scanOpts, part.issues);
+    const project = projectPhase(engine, part.files, part.factResults, resolver, values['changed-since'] !== undefined || values.staged ? [] : scanRoots, scanOpts, part.issues);
     result = { files: part.files, skipped: part.skipped, issues: [...walkIssues, ...part.issues], scanned: part.scanned, project, factResults: part.factResults };
   } else {
-    const r = scan(engine, { ...scanOpts, files: targets, ...(staged ? { textOf: (f: string) => staged!.get(f) } : {}), ...(factsOnly ? { factsOnly } : {}), ...(cache ? { cache } : {}), ...(progress ? { onProgress: progress.update } : {}) }, (r, input) => {
+    const partial = values['changed-since'] !== undefined || !!values.staged;
+    const r = scan(engine, { ...scanOpts, files: targets, partial, ...(staged ? { textOf: (f: string) => staged!.get(f) } : {}), ...(factsOnly ? { factsOnly } : {}), ...(cache ? { cache } : {}), ...(progress ? { onProgress: progress.update } : {}) }, (r, input) => {
       if (wantFix && (r.findings.some((f) => f.fix && !f.suppressed) || r.deferred.some((d) => d.finding.fix && !d.finding.suppressed))) fixInputs.set(r.absPath, input());
     });
-    // an explicit file list covers no folder: let the project phase read the rest of the project for facts
+    // --changed-since/--staged lint a part: the project phase then reads the rest of the project for facts
     result = { ...r, issues: [...walkIssues, ...r.issues] };
   }
   progress?.done();

@@ -23,6 +23,11 @@ export interface ScanOptions {
   /** lint exactly these absolute files instead of walking `paths` (worker threads, --changed-since) */
   readonly files?: readonly string[];
   /**
+   * `files` is a subset of what is under `paths` (--changed-since, --staged): the project phase then reads the
+   * rest of the project for facts. Without it, `files` is taken to be the whole of `paths`.
+   */
+  readonly partial?: boolean;
+  /**
    * Files that only provide facts for project-level rules (another shard's files): only the project rules run
    * on them and their findings are not reported.
    */
@@ -290,7 +295,7 @@ export function scan(engine: Engine, opts: ScanOptions, onFile?: (r: FileResult,
   }
   if (groups.size) results.sort((a, b) => (a.absPath < b.absPath ? -1 : a.absPath > b.absPath ? 1 : 0));
 
-  const project = opts.deferProject ? viewOf([...results, ...factResults]) : projectPhase(engine, results, factResults, resolver, opts.files ? [] : scanRoots, opts, issues);
+  const project = opts.deferProject ? viewOf([...results, ...factResults]) : projectPhase(engine, results, factResults, resolver, opts.partial ? [] : scanRoots, opts, issues);
   return { files: results, skipped, issues, scanned, ...(stats ? { typeAware: stats } : {}), project, factResults };
 }
 
