@@ -5,15 +5,23 @@
  */
 
 /** Split an identifier into lowercase words: `JWT_SECRET` → [jwt, secret], `apiKeyHeader` → [api, key, header]. */
-export function nameWords(name: string): string[] {
-  return name
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .replace(/([0-9])([A-Z][a-z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
+export function nameWords(name: string): readonly string[] {
+  let w = wordsCache.get(name);
+  if (!w) {
+    w = Object.freeze(name
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .replace(/([0-9])([A-Z][a-z])/g, '$1 $2')
+      .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean));
+    if (wordsCache.size > 50_000) wordsCache.clear();
+    wordsCache.set(name, w);
+  }
+  return w;
 }
+/** Names repeat across files (`token`, `apiKey`, `DATABASE_URL`): their words are worked out once. */
+const wordsCache = new Map<string, readonly string[]>();
 
 /** Words that on their own make a name secret. */
 const SECRET_WORDS = new Set([
@@ -199,7 +207,18 @@ export interface SecretNameOptions {
  * NEXT_PUBLIC_*, publishableKey, tokenType.
  */
 export function isSecretName(name: string, opts: SecretNameOptions = {}): boolean {
-  if (opts.extraPatterns?.some((p) => safeRegex(p)?.test(name))) return true;
+  if (opts.extraPatterns?.length && opts.extraPatterns.some((p) => safeRegex(p)?.test(name))) return true;
+  let v = verdicts.get(name);
+  if (v === undefined) {
+    v = judgeName(name);
+    if (verdicts.size > 50_000) verdicts.clear();
+    verdicts.set(name, v);
+  }
+  return v;
+}
+const verdicts = new Map<string, boolean>();
+
+function judgeName(name: string): boolean {
   if (isPublicEnvName(name)) return false;
   if (PUBLIC_KEY_NAMES.test(name)) return false;
   const words = nameWords(name);

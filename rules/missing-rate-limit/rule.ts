@@ -51,6 +51,16 @@ const AUTH_TEXT = /log-?in|sign-?in|sign_in|sign-?up|sign_up|logon|register|forg
 
 /** A limiter of your own: `rateLimit(…)`, `new RateLimiter(…)`, `checkRateLimit(req)`, `@Throttle()`, `ThrottlerGuard`, `env.RATE_LIMITER.limit()`. */
 const LIMITER_NAME = /rate_?limit|throttler/i;
+/** Text every limiter module, name or call contains (the text hint of the facts side). */
+const LIMITER_TEXT = /rate.?limit|throttl|limiter|slow-down|brute|arcjet/i;
+/** A route registration of a writing method (`.post(`, `router.route(`, `@Post(`). */
+const WRITE_ROUTE_TEXT = /\.(?:post|put|patch|all|route)\s*\(|@(?:Post|Put|Patch|All)\s*\(/i;
+const AUTH_PATH_HINT = /log-?in|sign-?in|sign_in|sign-?up|sign_up|logon|register|forgot|reset|password|token|otp|2fa|mfa|two-?factor|magic|auth/i;
+
+function isFileAuthRoute(path: string): boolean {
+  const route = fileRoute(path);
+  return !!route && isAuthPath(route.path);
+}
 
 /** Route registration methods that take a body (a login is a POST; `all` and `route().post()` too). */
 const WRITE_METHODS = new Set(['post', 'put', 'patch', 'all']);
@@ -74,8 +84,9 @@ export default defineRule({
   messages: {
     route: 'The auth route "{{route}}" has no rate limiter in its package.',
   },
-  // file routes (`app/api/auth/login/route.ts`) are judged by their path: any module that exports may be one
-  textHint: /login|log-?in|sign-?in|sign_?up|sign-?up|logon|register|forgot|reset|password|token|otp|2fa|mfa|two-?factor|magic|auth|rate.?limit|throttl|limiter|arcjet|\bexport\b|module\.exports/i,
+  // the file names a limiter (a fact), registers a write route next to auth words, or is a file route
+  // (`app/api/auth/login/route.ts`) whose path is an auth path
+  textHint: (text, path) => LIMITER_TEXT.test(text) || (WRITE_ROUTE_TEXT.test(text) && AUTH_TEXT.test(text)) || (AUTH_PATH_HINT.test(path) && isFileAuthRoute(path)),
   check(ctx) {
     const sf = ctx.sourceFile;
     const b = moduleBindings(sf);

@@ -171,6 +171,79 @@ interface Listener {
   readonly fn: (node: ts.Node) => void;
 }
 
+/** What every rule's context of one file shares: the file, its lazily parsed forms, facts and the report sink. */
+interface FileState {
+  readonly file: RuleContext['file'];
+  readonly checker: ts.TypeChecker | undefined;
+  style(): Style;
+  lines(): LineIndex;
+  sourceFile(): ts.SourceFile;
+  yaml(): YamlFile;
+  text<T extends Parsed>(want: TextKind): T;
+  included(d: NginxDirective): readonly NginxDirective[];
+  fact(key: string): void;
+  pkg(): PackageInfo | undefined;
+  report(rule: Rule, severity: Severity, d: ReportDescriptor): void;
+}
+
+/** A rule's view of a file (RuleContext). */
+class Ctx implements RuleContext {
+  readonly ruleId: string;
+  constructor(
+    private readonly s: FileState,
+    private readonly rule: Rule,
+    private readonly severity: Severity,
+    readonly options: RuleContext['options'],
+  ) {
+    this.ruleId = rule.id;
+  }
+  get file(): RuleContext['file'] {
+    return this.s.file;
+  }
+  get checker(): ts.TypeChecker | undefined {
+    return this.s.checker;
+  }
+  get style(): Style {
+    return this.s.style();
+  }
+  get lines(): LineIndex {
+    return this.s.lines();
+  }
+  get sourceFile(): ts.SourceFile {
+    return this.s.sourceFile();
+  }
+  get yaml(): YamlFile {
+    return this.s.yaml();
+  }
+  get dotenv(): DotenvFile {
+    return this.s.text<DotenvFile>('dotenv');
+  }
+  get dockerfile(): Dockerfile {
+    return this.s.text<Dockerfile>('dockerfile');
+  }
+  get nginx(): NginxConf {
+    return this.s.text<NginxConf>('nginx');
+  }
+  get redis(): RedisConf {
+    return this.s.text<RedisConf>('redis');
+  }
+  get sql(): SqlFile {
+    return this.s.text<SqlFile>('sql');
+  }
+  get packageJson(): PackageInfo | undefined {
+    return this.s.pkg();
+  }
+  nginxIncluded(d: NginxDirective): readonly NginxDirective[] {
+    return this.s.included(d);
+  }
+  fact(key: string): void {
+    this.s.fact(key);
+  }
+  report(d: ReportDescriptor): void {
+    this.s.report(this.rule, this.severity, d);
+  }
+}
+
 export function createEngine(opts: { rules: readonly Rule[]; fileBudgetMs?: number }): Engine {
   const budgetMs = opts.fileBudgetMs ?? DEFAULT_FILE_BUDGET_MS;
   const rules = [...opts.rules].sort((a, b) => a.id.localeCompare(b.id));
@@ -214,7 +287,7 @@ export function createEngine(opts: { rules: readonly Rule[]; fileBudgetMs?: numb
       const setting = config.rules.get(rule.id);
       const severity = setting ? setting.severity : rule.severity;
       if (severity === 'off') continue;
-      if (rule.textHint && !rule.textHint.test(text)) continue;
+      if (!hintMatches(rule, text, input.path)) continue;
       active.push({ rule, severity, options: setting?.options ?? {} });
     }
 
@@ -257,7 +330,8 @@ export function createEngine(opts: { rules: readonly Rule[]; fileBudgetMs?: numb
     // the project root, for package lookups and nginx includes: the file's path is relative to it
     const absPosix = input.absPath.split('\\').join('/');
     const projectRoot = absPosix.endsWith(`/${input.path}`) ? absPosix.slice(0, absPosix.length - input.path.length - 1) : undefined;
-    const packageOf = (): PackageInfo | undefined => packages.forFile(input.absPath, projectRoot);
+    let pkgInfo: PackageInfo | undefined | null = null;
+    const packageOf = (): PackageInfo | undefined => (pkgInfo === null ? (pkgInfo = packages.forFile(input.absPath, projectRoot)) : pkgInfo);
 
     function finding(ruleId: string, messageId: string, severity: Severity, message: string, start: number, end: number, fix?: Fix, suggestions?: readonly Fix[]): Finding {
       const s = lineIdx().position(start);
@@ -293,64 +367,39 @@ export function createEngine(opts: { rules: readonly Rule[]; fileBudgetMs?: numb
     const listeners: Listener[][] = [];
     const endHooks: { rule: Rule; fn: () => void }[] = [];
 
+    // One state object per file, one light context per rule (getters on the class prototype, not per object).
+    const state: FileState = {
+      file: { path: input.path, absPath: input.absPath, kind, roles: classification.roles, text },
+      checker: input.checker,
+      style: () => (style ??= detectStyle(text)),
+      lines: lineIdx,
+      sourceFile: getSourceFile,
+      yaml: getYaml,
+      text: getText,
+      included: (d: NginxDirective) => includes.resolve(d, input.absPath, projectRoot),
+      fact(key: string) {
+        if (!facts.includes(key)) facts.push(key);
+      },
+      pkg: packageOf,
+      report(rule: Rule, severity: Severity, d: ReportDescriptor) {
+        const template = rule.messages[d.messageId];
+        if (template === undefined) throw new Error(`rule ${rule.id} reported unknown messageId "${d.messageId}"`);
+        let start: number;
+        let end: number;
+        if (d.node) {
+          if (isDevGated(d.node)) return;
+          start = d.node.getStart(getSourceFile());
+          end = d.node.getEnd();
+        } else if (d.range) {
+          [start, end] = d.range;
+        } else throw new Error(`rule ${rule.id} reported without node or range`);
+        push(rule.id, d.messageId, severity, format(template, d.data), start, end, d.fix ?? undefined, d.suggestions, d.unless);
+      },
+    };
+
     for (const a of active) {
       const rule = a.rule;
-      const ctx: RuleContext = {
-        ruleId: rule.id,
-        file: { path: input.path, absPath: input.absPath, kind, roles: classification.roles, text },
-        options: a.options as RuleContext['options'],
-        get style() {
-          return (style ??= detectStyle(text));
-        },
-        get lines() {
-          return lineIdx();
-        },
-        get sourceFile() {
-          return getSourceFile();
-        },
-        get yaml() {
-          return getYaml();
-        },
-        get dotenv() {
-          return getText<DotenvFile>('dotenv');
-        },
-        get dockerfile() {
-          return getText<Dockerfile>('dockerfile');
-        },
-        get nginx() {
-          return getText<NginxConf>('nginx');
-        },
-        nginxIncluded(d: NginxDirective) {
-          return includes.resolve(d, input.absPath, projectRoot);
-        },
-        get redis() {
-          return getText<RedisConf>('redis');
-        },
-        get sql() {
-          return getText<SqlFile>('sql');
-        },
-        fact(key: string) {
-          if (!facts.includes(key)) facts.push(key);
-        },
-        checker: input.checker,
-        get packageJson() {
-          return packageOf();
-        },
-        report(d: ReportDescriptor) {
-          const template = rule.messages[d.messageId];
-          if (template === undefined) throw new Error(`rule ${rule.id} reported unknown messageId "${d.messageId}"`);
-          let start: number;
-          let end: number;
-          if (d.node) {
-            if (isDevGated(d.node)) return;
-            start = d.node.getStart(getSourceFile());
-            end = d.node.getEnd();
-          } else if (d.range) {
-            [start, end] = d.range;
-          } else throw new Error(`rule ${rule.id} reported without node or range`);
-          push(rule.id, d.messageId, a.severity, format(template, d.data), start, end, d.fix ?? undefined, d.suggestions, d.unless);
-        },
-      };
+      const ctx: RuleContext = new Ctx(state, rule, a.severity, a.options as RuleContext['options']);
       try {
         const visitor = rule.check(ctx) as CodeVisitor | void;
         if (visitor) {
@@ -494,6 +543,12 @@ export function createEngine(opts: { rules: readonly Rule[]; fileBudgetMs?: numb
       packages.clear();
       includes.clear();
     } };
+}
+
+/** Does the rule's cheap text test let it run on this file (a regex on the text, or a test of text and path)? */
+export function hintMatches(rule: Rule, text: string, path: string): boolean {
+  const h = rule.textHint;
+  return !h || (typeof h === 'function' ? h(text, path) : h.test(text));
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { classify, type Classification } from './classify';
 import type { ResolvedConfig } from './config';
-import { CODE_KINDS, compareFindings, type Engine, type FileResult, type LintInput } from './engine';
+import { CODE_KINDS, compareFindings, hintMatches, type Engine, type FileResult, type LintInput } from './engine';
 import { ProjectView } from './projectView';
 import { sha1, type ResultCache } from './cache';
 import { ProjectResolver, toPosix } from './project';
@@ -261,7 +261,7 @@ export function scan(engine: Engine, opts: ScanOptions, onFile?: (r: FileResult,
       return;
     }
     const cand: Candidate = { absPath, root: project.root, meta, rel, config, classification: c, text: t };
-    if (finder && CODE_KINDS.has(c.kind) && typeRules.some((r) => r.kinds.includes(c.kind) && (!r.textHint || r.textHint.test(t)))) {
+    if (finder && CODE_KINDS.has(c.kind) && typeRules.some((r) => r.kinds.includes(c.kind) && hintMatches(r, t, rel))) {
       const tsconfig = finder.find(absPath);
       if (tsconfig) {
         let g = groups.get(tsconfig);

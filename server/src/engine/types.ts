@@ -125,7 +125,7 @@ export interface RuleDefinition {
    * Cheap text test: when given and it does not match the file's text, the rule is not run on that file
    * (and a code file no rule wants is not even parsed). Must never exclude a file the rule could flag.
    */
-  readonly textHint?: RegExp;
+  readonly textHint?: RegExp | ((text: string, path: string) => boolean);
   /** The rule reads `ctx.checker` when it is there: on `--type-aware` runs a Program is built for its files. */
   readonly usesTypes?: boolean;
   /**
