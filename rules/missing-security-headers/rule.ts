@@ -57,6 +57,8 @@ const FRAMEWORK_LABEL: Partial<Record<Framework, string>> = { express: 'Express'
 /** Hono instances that are mounted into another app are routers: only the root app is reported. */
 const ENTRY_BASENAME = /^(index|app|server|main|worker|entry|api)\.[a-z]+$/;
 
+const APP_OR_HEADERS_TEXT = /express|koa|fastify|hono|NestFactory|helmet|lusca|secure-?headers|nosecone|next-safe|frame-options|content-security-policy|strict-transport-security|content-type-options/i;
+
 export default defineRule({
   id: 'missing-security-headers',
   title: 'App without security headers',
@@ -72,7 +74,8 @@ export default defineRule({
     nextConfig: 'This Next.js config sets no security headers (Strict-Transport-Security, X-Frame-Options, X-Content-Type-Options or Content-Security-Policy), and no middleware of its package does.',
     nextHeaders: 'headers() sets none of Strict-Transport-Security, X-Frame-Options, X-Content-Type-Options or Content-Security-Policy, and no middleware of its package does.',
   },
-  textHint: /express|koa|fastify|hono|NestFactory|helmet|lusca|secure-?headers|nosecone|next-safe|frame-options|content-security-policy|strict-transport-security|content-type-options|nextConfig|module\.exports|export\s+default/i,
+  // next.config files always run (their config object is judged); other files name an app or a header setter
+  textHint: (text, path) => /(^|\/)next\.config\.[cm]?[jt]s$/.test(path) || APP_OR_HEADERS_TEXT.test(text),
   check(ctx) {
     const sf = ctx.sourceFile;
     const b = moduleBindings(sf);
