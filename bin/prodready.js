@@ -9,6 +9,9 @@ const path = require('path');
 const bundle = path.join(__dirname, '..', 'dist', 'cli.js');
 
 function run() {
+  // the bundle sets this V8 flag too (server/src/cli/index.ts); set before compiling, so the code cache made with
+  // it is accepted (V8 rejects cached code made under other flags)
+  require('v8').setFlagsFromString('--heap-growing-percent=35');
   if (process.env.PRODREADY_NO_CODE_CACHE) return require(bundle);
   const vm = require('vm');
   const Module = require('module');
