@@ -3,7 +3,9 @@
 //   - didChange → publishDiagnostics for that version, on a 2,000-line TypeScript file and a 300-line compose
 //     file: p50 and p95 over 100 edits each (push mode, one edit at a time);
 //   - the background workspace scan of a real repository (default /tmp/corpus/trigger, else examples/):
-//     time from `initialized` to the end of the work-done progress, and the server's RSS after it.
+//     time from `initialized` to the end of the work-done progress, and the server's RSS and heap after it;
+//   - then, in the same server, the load test of issue 6 (50 edits a second to a 2,000-line file for 10 s):
+//     latency of the final version's diagnostics, and RSS and heap afterwards (heap after a collection).
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -18,7 +20,7 @@ const SERVER = path.join(ROOT, 'dist', 'server.js');
 const repo = process.argv[2] ?? (fs.existsSync('/tmp/corpus/trigger') ? '/tmp/corpus/trigger' : path.join(ROOT, 'examples'));
 
 function start(root, scope) {
-  const proc = spawn(process.execPath, [SERVER, '--stdio'], { cwd: root });
+  const proc = spawn(process.execPath, ['--expose-gc', SERVER, '--stdio'], { cwd: root });
   const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
   const listeners = [];
   conn.onNotification('textDocument/publishDiagnostics', (p) => listeners.forEach((l) => l(p)));
@@ -110,10 +112,42 @@ async function workspaceScan(root) {
   await init(s, root);
   await done;
   const ms = performance.now() - t0;
-  const rss = fs.readFileSync(`/proc/${s.proc.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1];
+  const rssOf = () => Number(fs.readFileSync(`/proc/${s.proc.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? NaN) / 1024;
+  const stats = () => s.conn.sendRequest('prodready/stats', { gc: true });
+  const afterScan = { rssMB: rssOf(), heapMB: (await stats()).heapUsed / 1e6 };
+
+  // the load test: 50 edits a second for 10 s to a 2,000-line file inside the scanned workspace
+  const dir = fs.mkdtempSync(path.join(root, '.prodready-bench-'));
+  const file = path.join(dir, 'big.ts');
+  const text = bigTs();
+  fs.writeFileSync(file, text);
+  const uri = pathToFileURL(file).href;
+  let version = 1;
+  let lastSeen = 0;
+  s.listeners.push((p) => {
+    if (p.uri === uri) lastSeen = Math.max(lastSeen, p.version ?? 0);
+  });
+  await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'typescript', version, text } });
+  const started = performance.now();
+  for (let i = 0; i < 500; i++) {
+    version++;
+    await s.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ range: { start: { line: 10 + ((i * 7) % 1900), character: 0 }, end: { line: 10 + ((i * 7) % 1900), character: 0 } }, text: i % 2 ? 'x' : '' }],
+    });
+    const wait = started + (i + 1) * 20 - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+  const lastEdit = performance.now();
+  while (lastSeen < version && performance.now() - lastEdit < 10_000) await new Promise((r) => setTimeout(r, 5));
+  const finalMs = performance.now() - lastEdit;
+  await s.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  await new Promise((r) => setTimeout(r, 500));
+  const afterLoad = { rssMB: rssOf(), heapMB: (await stats()).heapUsed / 1e6 };
+  fs.rmSync(dir, { recursive: true, force: true });
   await s.conn.sendRequest('shutdown');
   await s.conn.sendNotification('exit');
-  return { ms, published, rssMB: rss ? Number(rss) / 1024 : NaN };
+  return { ms, published, afterScan, afterLoad, finalMs };
 }
 
 const ts = await editLatency('src/big.ts', bigTs(), 'typescript', 1000);
@@ -121,4 +155,5 @@ console.log(`2,000-line TypeScript file (${ts.findings} findings): didChange →
 const yml = await editLatency('docker-compose.yml', bigCompose(), 'yaml', 150);
 console.log(`300-line compose file (${yml.findings} findings): didChange → diagnostics p50 ${yml.p50.toFixed(1)} ms, p95 ${yml.p95.toFixed(1)} ms (100 edits)`);
 const scan = await workspaceScan(repo);
-console.log(`workspace scan of ${repo}: ${(scan.ms / 1000).toFixed(2)} s, ${scan.published} files with diagnostics published, server RSS after the scan ${scan.rssMB.toFixed(0)} MB`);
+console.log(`workspace scan of ${repo}: ${(scan.ms / 1000).toFixed(2)} s, ${scan.published} publishes; after it the server has RSS ${scan.afterScan.rssMB.toFixed(0)} MB, heap ${scan.afterScan.heapMB.toFixed(0)} MB`);
+console.log(`load test (50 edits/s for 10 s on a 2,000-line file): final diagnostics ${scan.finalMs.toFixed(0)} ms after the last edit; after it RSS ${scan.afterLoad.rssMB.toFixed(0)} MB (${((scan.afterLoad.rssMB / scan.afterScan.rssMB - 1) * 100).toFixed(1)} %), heap ${scan.afterLoad.heapMB.toFixed(0)} MB (${((scan.afterLoad.heapMB / scan.afterScan.heapMB - 1) * 100).toFixed(1)} %)`);
