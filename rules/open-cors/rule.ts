@@ -27,6 +27,7 @@ import { envAliases, envRead } from '../_lib/envReads';
 import { containerEnv, k8sObjects, workloadContainers, type K8sObject } from '../_lib/k8s';
 import { expand, type Child } from '../_lib/nginxHeaders';
 import { runtimeSide } from '../_lib/runtimeSide';
+import { isLocalDotenv } from '../_lib/dotenvScope';
 
 /**
  * CORS middleware packages. `arrayOrigin`: the `origin` option takes an array (so the allowlist fix is valid).
@@ -671,16 +672,9 @@ function openSetting(key: string, value: string | undefined): string | undefined
   return undefined;
 }
 
-/** The file says it configures a development or test environment (`NODE_ENV=development`). */
-const DEV_ENV = /^(dev|development|local|test|testing)$/i;
-const ENV_NAME_KEYS = ['NODE_ENV', 'APP_ENV', 'ENVIRONMENT', 'ENV', 'RAILS_ENV', 'RACK_ENV', 'FLASK_ENV', 'DJANGO_ENV'];
-
 function checkDotenv(ctx: RuleContext): void {
-  // local development settings (`.env.local`, `.env.development`, or a file that sets NODE_ENV=development) are
-  // not what production runs with
-  if (ctx.file.roles.dev) return;
+  if (isLocalDotenv(ctx)) return;
   const env = ctx.dotenv;
-  if (ENV_NAME_KEYS.some((k) => DEV_ENV.test(env.get(k)?.value.trim() ?? ''))) return;
   const credentials = env.entries.some((e) => CORS_CREDENTIALS.test(e.key) && isTrue(e.value));
   for (const e of env.entries) {
     const what = openSetting(e.key, e.value);

@@ -14,6 +14,7 @@ import {
   unwrap,
   type RuleContext,
 } from '../../server/src/engine/api';
+import { isLocalDotenv } from '../_lib/dotenvScope';
 
 /** `sslmode=disable` (or `ssl=false`) in a connection URL whose host is a remote, fully qualified one. */
 export function disablesTlsToRemoteHost(value: string): boolean {
@@ -134,16 +135,9 @@ function remoteHost(host: string): boolean {
   return !(h === '' || h === 'localhost' || h.startsWith('127.') || h === '::1' || h === '[::1]' || h === '0.0.0.0' || h.startsWith('$') || h.startsWith('/') || !h.includes('.'));
 }
 
-/** The file says it configures a development or test environment (`NODE_ENV=development`). */
-const DEV_ENV = /^(dev|development|local|test|testing)$/i;
-const ENV_NAME_KEYS = ['NODE_ENV', 'APP_ENV', 'ENVIRONMENT', 'ENV', 'RAILS_ENV', 'RACK_ENV', 'FLASK_ENV', 'DJANGO_ENV'];
-
 function checkDotenv(ctx: RuleContext): void {
-  // local development settings (`.env.local`, `.env.development`, or a file that sets NODE_ENV=development) are
-  // not what production runs with
-  if (ctx.file.roles.dev) return;
+  if (isLocalDotenv(ctx)) return;
   const env = ctx.dotenv;
-  if (ENV_NAME_KEYS.some((k) => DEV_ENV.test(env.get(k)?.value.trim() ?? ''))) return;
   for (const e of env.entries) {
     const range: [number, number] = [e.keyStart, Math.max(e.keyEnd, e.valueEnd)];
     if (e.key === 'NODE_TLS_REJECT_UNAUTHORIZED' && e.value.trim() === '0') {
