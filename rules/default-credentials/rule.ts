@@ -81,7 +81,8 @@ export default defineRule({
       description: 'Regular expressions (case-insensitive) for more names that hold secrets, e.g. "^LEDGER_SEAL$".',
     },
   },
-  textHint: /pass|pwd|secret|token|key|auth|cred|salt|pepper|dsn|:\/\/[^/\s:@]*:|YOUR|hooks\.slack|<[A-Za-z]|xxx|change|replace|insert|Sequelize/i,
+  // code: what codeVisitor looks at (a URL with credentials, a password next to connection options, Sequelize)
+  textHint: (text, { kind }) => (kind === 'code' ? codeGate(text).any : CONFIG_HINT.test(text)),
   check(ctx) {
     const extra = (ctx.options.extraSecretNames as readonly string[] | undefined) ?? [];
     const secretName: SecretNameTest = (n) => isSecretName(n, { extraPatterns: extra }) || isSecretName(n.replace(/^(NEXT_PUBLIC_|VITE_|PUBLIC_|REACT_APP_|NUXT_PUBLIC_|EXPO_PUBLIC_)/, ''), { extraPatterns: extra });
@@ -283,12 +284,23 @@ const PASSWORD_KEYS = /^(password|pass|passwd|pwd|dbPassword)$/;
 /** Every property name the options check looks at (a Set lookup before any regex). */
 const CONNECTION_PROPS = new Set(['host', 'hostname', 'server', 'port', 'database', 'db', 'dbName', 'dialect', 'connectionString', 'uri', 'url', 'client', 'driver', 'authSource', 'ssl', 'socketPath', 'user', 'username', 'userName', 'login', 'password', 'pass', 'passwd', 'pwd', 'dbPassword']);
 
+const PASSWORD_LITERAL_TEXT = /\b(?:password|pass|passwd|pwd|dbPassword)['"]?\s*:\s*\(?\s*['"`]/;
+const CONNECTION_KEY_TEXT = /\b(?:host|hostname|server|port|database|db|dbName|dialect|connectionString|uri|url|client|driver|authSource|ssl|socketPath)['"]?\s*:/;
+
+/** Config kinds: secret-like keys, URLs with a user, placeholders. */
+const CONFIG_HINT = /pass|pwd|secret|token|key|auth|cred|salt|pepper|dsn|:\/\/[^/\s:@]*:|YOUR|hooks\.slack|<[A-Za-z]|xxx|change|replace|insert|Sequelize/i;
+
+/** Cheap per-file gates for code: no URL with credentials, no password next to a host, no Sequelize → no walk at all. */
+function codeGate(text: string): { mayHaveUrls: boolean; mayHaveOptions: boolean; any: boolean } {
+  const mayHaveUrls = text.includes('://') && /:\/\/[^/\s:@'"`]*:[^@\s'"`]+@/.test(text);
+  // `password: 'literal'` and a connection property (`host:`, `port:`…) written as `key: value`, as the check wants
+  const mayHaveOptions = PASSWORD_LITERAL_TEXT.test(text) && CONNECTION_KEY_TEXT.test(text);
+  return { mayHaveUrls, mayHaveOptions, any: mayHaveUrls || mayHaveOptions || text.includes('Sequelize') };
+}
+
 function codeVisitor(ctx: RuleContext) {
-  // cheap per-file gates: no URL with credentials, no password next to a host, no Sequelize → no walk at all
-  const text = ctx.file.text;
-  const mayHaveUrls = /:\/\/[^/\s:@'"`]*:[^@\s'"`]+@/.test(text);
-  const mayHaveOptions = /pass|pwd/i.test(text) && /host|port|database|dialect|connectionString|server|socketPath/.test(text);
-  if (!mayHaveUrls && !mayHaveOptions && !text.includes('Sequelize')) return undefined;
+  const { mayHaveUrls, mayHaveOptions, any } = codeGate(ctx.file.text);
+  if (!any) return undefined;
   let facts: { aliases: Set<string>; statics: Map<string, string>; harness: boolean } | undefined;
   const file = () => {
     if (!facts) {

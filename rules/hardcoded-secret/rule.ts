@@ -91,6 +91,9 @@ function secretCall(callee: string, jwtNames: ReadonlySet<string>): SecretCall |
   return undefined;
 }
 
+const CONFIG_HINT =
+  /secret|pass|pwd|token|key|cred|auth|sign|session|cookie|salt|pepper|dsn|hmac|cipher|strateg|:\/\/|-----BEGIN|eyJ|:AA|dapi|hooks\.slack|webhooks\/|[_.-](?<=(?:gh[pousr]|github_pat|glpat|xox[a-z]|xapp|_live|whsec|npm|SG|sk|gsk|xai|r8|pplx|hf|re|shp[a-z]{2}|lin_api|dp|do[por]_v1|pypi|PMAK|pul|atlasv1|pscale_[a-z]+|glsa|sntry[su]|sb_secret|vercel_blob_rw|fo1|rnd|tr_[a-z]+|[MN][A-Za-z\d]{23,25})[_.-])/i;
+
 /** Last segments of the calls `secretCall` knows (and `encode` for jose keys). */
 const SECRET_CALL_NAMES = new Set([
   'sign', 'verify', 'signAsync', 'verifyAsync', 'createHmac', 'createCipheriv', 'createDecipheriv', 'cookieParser', 'session', 'expressSession',
@@ -130,10 +133,10 @@ export default defineRule({
       description: 'Regular expressions (case-insensitive) for more names that hold secrets, e.g. "^LEDGER_SEAL$".',
     },
   },
-  // secret-like words, URLs with credentials, PEM headers, JWTs, and the separator after a token prefix (checked
-  // backwards, so the scan stays one cheap pass)
-  textHint:
-    /secret|pass|pwd|token|key|cred|auth|sign|session|cookie|salt|pepper|dsn|hmac|cipher|strateg|:\/\/|-----BEGIN|eyJ|:AA|dapi|hooks\.slack|webhooks\/|[_.-](?<=(?:gh[pousr]|github_pat|glpat|xox[a-z]|xapp|_live|whsec|npm|SG|sk|gsk|xai|r8|pplx|hf|re|shp[a-z]{2}|lin_api|dp|do[por]_v1|pypi|PMAK|pul|atlasv1|pscale_[a-z]+|glsa|sntry[su]|sb_secret|vercel_blob_rw|fo1|rnd|tr_[a-z]+|[MN][A-Za-z\d]{23,25})[_.-])/i,
+  // config kinds: secret-like words, URLs with credentials, PEM headers, JWTs, and the separator after a token
+  // prefix (checked backwards: one cheap pass). Code: every file, since a token can be in any string; the visitor
+  // looks at literals of 12+ characters only, which is far less text than a scan of the whole file.
+  textHint: (text, { kind }) => kind === 'code' || CONFIG_HINT.test(text),
   check(ctx) {
     const extra = (ctx.options.extraSecretNames as readonly string[] | undefined) ?? [];
     const secretName = (n: string): boolean => isSecretName(n, { extraPatterns: extra });

@@ -86,7 +86,7 @@ export default defineRule({
   },
   // the file names a limiter (a fact), registers a write route next to auth words, or is a file route
   // (`app/api/auth/login/route.ts`) whose path is an auth path
-  textHint: (text, path) => LIMITER_TEXT.test(text) || (WRITE_ROUTE_TEXT.test(text) && AUTH_TEXT.test(text)) || (AUTH_PATH_HINT.test(path) && isFileAuthRoute(path)),
+  textHint: (text, { path }) => LIMITER_TEXT.test(text) || (WRITE_ROUTE_TEXT.test(text) && AUTH_TEXT.test(text)) || (AUTH_PATH_HINT.test(path) && isFileAuthRoute(path)),
   check(ctx) {
     const sf = ctx.sourceFile;
     const b = moduleBindings(sf);

@@ -75,7 +75,7 @@ export default defineRule({
     nextHeaders: 'headers() sets none of Strict-Transport-Security, X-Frame-Options, X-Content-Type-Options or Content-Security-Policy, and no middleware of its package does.',
   },
   // next.config files always run (their config object is judged); other files name an app or a header setter
-  textHint: (text, path) => /(^|\/)next\.config\.[cm]?[jt]s$/.test(path) || APP_OR_HEADERS_TEXT.test(text),
+  textHint: (text, { path }) => /(^|\/)next\.config\.[cm]?[jt]s$/.test(path) || APP_OR_HEADERS_TEXT.test(text),
   check(ctx) {
     const sf = ctx.sourceFile;
     const b = moduleBindings(sf);

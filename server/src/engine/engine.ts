@@ -10,7 +10,7 @@ import { detectStyle, type Style } from './style';
 import { PackageLookup } from './packages';
 import { LineIndex } from './text';
 import { fingerprintOf } from './baseline';
-import type { CodeVisitor, Finding, Fix, ReportDescriptor, Rule, RuleContext, Severity } from './types';
+import type { CodeNames, CodeVisitor, Finding, Fix, ReportDescriptor, Rule, RuleContext, Severity } from './types';
 import { parseYaml, type YamlFile } from './yamlFile';
 import { parseDotenv, type DotenvFile } from './dotenvFile';
 import { parseDockerfile, type Dockerfile } from './dockerfile';
@@ -142,8 +142,42 @@ export function scriptKindFor(path: string): ts.ScriptKind {
 }
 
 /** Parse TypeScript/JavaScript once; ASTs are never cached by the engine. */
+/**
+ * Parses a file for the rules. TypeScript's own parent pass (`setParentNodes`) is a second walk over the tree;
+ * `indexNodes` links the parents in the walk that lists the nodes for the rules' visitors, so a file is walked once.
+ */
 export function parseCode(path: string, text: string): ts.SourceFile {
-  return ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKindFor(path));
+  const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindFor(path));
+  indexNodes(sf);
+  return sf;
+}
+
+let bindParent: ts.Node | undefined;
+let bindList: ts.Node[] | undefined;
+function bindChild(n: ts.Node): void {
+  (n as { parent: ts.Node }).parent = bindParent!;
+  bindList!.push(n);
+  const saved = bindParent;
+  bindParent = n;
+  ts.forEachChild(n, bindChild);
+  bindParent = saved;
+}
+
+/**
+ * Every node of the file in document order (pre-order, as `ts.forEachChild` visits them, the file first), with
+ * `parent` set on each: the rules' visitors are dispatched from this list instead of a second recursive walk.
+ */
+export function indexNodes(sf: ts.SourceFile): ts.Node[] {
+  const list: ts.Node[] = [sf];
+  bindList = list;
+  bindParent = sf;
+  try {
+    ts.forEachChild(sf, bindChild);
+  } finally {
+    bindList = undefined;
+    bindParent = undefined;
+  }
+  return list;
 }
 
 function parseDiagnosticsOf(sf: ts.SourceFile): readonly ts.DiagnosticWithLocation[] {
@@ -280,15 +314,23 @@ export function createEngine(opts: { rules: readonly Rule[]; fileBudgetMs?: numb
       return { ...base, findings, internalErrors, parseError: false, parsed: false, facts, deferred, pkg: undefined };
     }
 
-    const active: { rule: Rule; severity: Severity; options: Record<string, unknown> }[] = [];
+    type Active = { rule: Rule; severity: Severity; options: Record<string, unknown>; afterParse?: boolean };
+    let active: Active[] = [];
+    const codeFile = CODE_KINDS.has(kind);
+    let afterParse = false;
     for (const rule of rules) {
       if (!rule.kinds.includes(kind)) continue;
       if (input.onlyRules && !input.onlyRules.has(rule.id)) continue;
       const setting = config.rules.get(rule.id);
       const severity = setting ? setting.severity : rule.severity;
       if (severity === 'off') continue;
-      if (!hintMatches(rule, text, input.path)) continue;
-      active.push({ rule, severity, options: setting?.options ?? {} });
+      const options = setting?.options ?? NO_OPTIONS;
+      if (codeFile && rule.codeHint) {
+        active.push({ rule, severity, options, afterParse: (afterParse = true) });
+        continue;
+      }
+      if (!hintMatches(rule, text, input.path, kind, options)) continue;
+      active.push({ rule, severity, options });
     }
 
     // Built on first use: most files have no finding and no directive.
@@ -297,6 +339,7 @@ export function createEngine(opts: { rules: readonly Rule[]; fileBudgetMs?: numb
     const directives = text.includes('prodready-disable') ? parseDirectives(text, lineIdx(), commentSyntaxOf(kind)) : [];
     let sourceFile = input.sourceFile;
     let parsed = !!sourceFile;
+    let nodes: ts.Node[] | undefined;
     let yamlFile: YamlFile | undefined;
     let textFile: Parsed | undefined;
     let style: Style | undefined;
@@ -306,7 +349,8 @@ export function createEngine(opts: { rules: readonly Rule[]; fileBudgetMs?: numb
     const getSourceFile = (): ts.SourceFile => {
       if (!sourceFile) {
         if (!CODE_KINDS.has(kind)) throw new Error(`no TypeScript syntax tree for a ${kind} file`);
-        sourceFile = parseCode(input.absPath || input.path, text);
+        sourceFile = ts.createSourceFile(input.absPath || input.path, text, ts.ScriptTarget.Latest, false, scriptKindFor(input.absPath || input.path));
+        nodes = indexNodes(sourceFile);
         parsed = true;
       }
       return sourceFile;
@@ -327,6 +371,12 @@ export function createEngine(opts: { rules: readonly Rule[]; fileBudgetMs?: numb
       }
       return textFile as T;
     };
+    // code hints are decided on the parsed file's names (one parse either way: every rule shares it)
+    if (afterParse) {
+      const ids = namesOf(getSourceFile());
+      active = active.filter((a) => !a.afterParse || a.rule.codeHint!(ids, text, { path: input.path, kind, options: a.options }));
+    }
+
     // the project root, for package lookups and nginx includes: the file's path is relative to it
     const absPosix = input.absPath.split('\\').join('/');
     const projectRoot = absPosix.endsWith(`/${input.path}`) ? absPosix.slice(0, absPosix.length - input.path.length - 1) : undefined;
@@ -431,24 +481,23 @@ export function createEngine(opts: { rules: readonly Rule[]; fileBudgetMs?: numb
     if (listeners.length || endHooks.length) {
       const sf = getSourceFile();
       overBudget();
-      let count = 0;
-      const visit = (node: ts.Node): void => {
-        if ((++count & 1023) === 0) overBudget();
+      // the file's nodes in document order: listed (and parents linked) when it was parsed, or now for a given tree
+      const all = (nodes ??= indexNodes(sf));
+      for (let i = 0; i < all.length; i++) {
+        if ((i & 1023) === 1023) overBudget();
+        const node = all[i];
         const ls = listeners[node.kind];
-        if (ls) {
-          for (const l of ls) {
-            if (failed.size && failed.has(l.rule.id)) continue;
-            try {
-              l.fn(node);
-            } catch (err) {
-              if (isStackOverflow(err)) throw err;
-              fail(l.rule.id, err);
-            }
+        if (!ls) continue;
+        for (const l of ls) {
+          if (failed.size && failed.has(l.rule.id)) continue;
+          try {
+            l.fn(node);
+          } catch (err) {
+            if (isStackOverflow(err)) throw err;
+            fail(l.rule.id, err);
           }
         }
-        ts.forEachChild(node, visit);
-      };
-      visit(sf);
+      }
       for (const h of endHooks) {
         if (failed.has(h.rule.id)) continue;
         try {
@@ -479,7 +528,8 @@ export function createEngine(opts: { rules: readonly Rule[]; fileBudgetMs?: numb
     // Parse errors: one info finding at the first error; no fixes on a file that does not parse.
     let parseError = false;
     let firstError: { offset: number; message: string } | undefined;
-    if (sourceFile) {
+    // (a file parsed only to decide code hints, that no rule then wanted, is not reported either)
+    if (sourceFile && active.length) {
       const diags = parseDiagnosticsOf(sourceFile);
       if (diags.length) firstError = { offset: diags[0].start, message: ts.flattenDiagnosticMessageText(diags[0].messageText, ' ') };
     } else if (yamlFile && yamlFile.errors.length) {
@@ -546,9 +596,20 @@ export function createEngine(opts: { rules: readonly Rule[]; fileBudgetMs?: numb
 }
 
 /** Does the rule's cheap text test let it run on this file (a regex on the text, or a test of text and path)? */
-export function hintMatches(rule: Rule, text: string, path: string): boolean {
+const NO_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze({});
+const EVERY_NAME: CodeNames = { has: () => true };
+
+/** The names of a parsed file: TypeScript's own table of the identifiers it interned (every name but plain strings). */
+export function namesOf(sf: ts.SourceFile): CodeNames {
+  const ids = (sf as unknown as { identifiers?: ReadonlyMap<string, string> }).identifiers;
+  return ids && typeof ids.has === 'function' ? ids : EVERY_NAME;
+}
+
+/** The text hint; for a rule with a `codeHint` on a code file, true (that is decided after the parse). */
+export function hintMatches(rule: Rule, text: string, path: string, kind: FileKind, options: Readonly<Record<string, unknown>> = NO_OPTIONS): boolean {
+  if (rule.codeHint && CODE_KINDS.has(kind)) return true;
   const h = rule.textHint;
-  return !h || (typeof h === 'function' ? h(text, path) : h.test(text));
+  return !h || (typeof h === 'function' ? h(text, { path, kind, options }) : h.test(text));
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

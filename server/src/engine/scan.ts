@@ -261,7 +261,7 @@ export function scan(engine: Engine, opts: ScanOptions, onFile?: (r: FileResult,
       return;
     }
     const cand: Candidate = { absPath, root: project.root, meta, rel, config, classification: c, text: t };
-    if (finder && CODE_KINDS.has(c.kind) && typeRules.some((r) => r.kinds.includes(c.kind) && hintMatches(r, t, rel))) {
+    if (finder && CODE_KINDS.has(c.kind) && typeRules.some((r) => r.kinds.includes(c.kind) && hintMatches(r, t, rel, c.kind, config.rules.get(r.id)?.options))) {
       const tsconfig = finder.find(absPath);
       if (tsconfig) {
         let g = groups.get(tsconfig);

@@ -108,6 +108,18 @@ export interface RuleContext {
   report(descriptor: ReportDescriptor): void;
 }
 
+/** What a function `textHint` is told besides the text: the file's path and kind, and the rule's options for it. */
+export interface HintFile {
+  readonly path: string;
+  readonly kind: FileKind;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** The names a code file contains (see `codeHint`). */
+export interface CodeNames {
+  has(name: string): boolean;
+}
+
 export interface RuleDefinition {
   readonly id: string;
   readonly title: string;
@@ -125,7 +137,14 @@ export interface RuleDefinition {
    * Cheap text test: when given and it does not match the file's text, the rule is not run on that file
    * (and a code file no rule wants is not even parsed). Must never exclude a file the rule could flag.
    */
-  readonly textHint?: RegExp | ((text: string, path: string) => boolean);
+  readonly textHint?: RegExp | ((text: string, file: HintFile) => boolean);
+  /**
+   * For code files, in place of `textHint`: decided right after the parse from the names the file contains
+   * (`ids`: every identifier, property and JSX name, module specifier and quoted property name, exactly as
+   * written; not other strings, not comments) and, for what only strings hold, its text. A lookup per name
+   * instead of a regular expression over the text. Must never exclude a file the rule could flag.
+   */
+  readonly codeHint?: (ids: CodeNames, text: string, file: HintFile) => boolean;
   /** The rule reads `ctx.checker` when it is there: on `--type-aware` runs a Program is built for its files. */
   readonly usesTypes?: boolean;
   /**
