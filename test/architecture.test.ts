@@ -132,7 +132,7 @@ describe('architecture', () => {
   });
 
   it('rule metadata keys come in the conventional order', () => {
-    const order = ['id', 'title', 'summary', 'severity', 'kinds', 'scope', 'checklist', 'fixable', 'hasSuggestions', 'messages', 'options', 'textHint', 'usesTypes', 'usesFacts', 'check'];
+    const order = ['id', 'title', 'summary', 'severity', 'kinds', 'scope', 'checklist', 'fixable', 'hasSuggestions', 'messages', 'options', 'textHint', 'codeHint', 'usesTypes', 'usesFacts', 'check'];
     for (const r of rules) {
       const file = path.join(ROOT, 'rules', r.id, 'rule.ts');
       const sf = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);

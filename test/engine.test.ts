@@ -252,6 +252,42 @@ describe('engine', () => {
     expect(only.lint(input("const a = 'bad';\n")).parsed).toBe(true);
   });
 
+  it('codeHint decides on the parsed file\'s names, with the rule\'s options; parents are linked by the one walk', () => {
+    const seen: string[] = [];
+    const named = defineRule({
+      ...literalRule,
+      id: 'test-named',
+      textHint: () => {
+        throw new Error('a code file must not run textHint when the rule has a codeHint');
+      },
+      codeHint: (ids, text, file) => {
+        seen.push(file.path);
+        return ids.has('listen') || (file.options.also === true && text.includes('SIGTERM'));
+      },
+      options: { also: { type: 'boolean', default: false, description: 'also SIGTERM' } },
+      check(ctx) {
+        return {
+          Identifier(node: ts.Identifier) {
+            // parents are there for every node, as with TypeScript's own parent pass
+            if (node.text === 'listen' && node.parent.parent && ts.isCallExpression(node.parent.parent)) {
+              ctx.report({ node, messageId: 'bad', data: { value: node.getText() } });
+            }
+          },
+        };
+      },
+    });
+    const only = createEngine({ rules: [named] });
+    const hit = only.lint(input('app.listen(3000);\n'));
+    expect(hit.findings.map((f) => f.ruleId)).toEqual(['test-named']);
+    // a name inside a string is not a name: the rule does not run, and the file's parse error is not reported
+    const miss = only.lint(input("log('listen');\nfunction (\n"));
+    expect(miss.findings).toEqual([]);
+    expect(seen).toEqual(['src/a.ts', 'src/a.ts']);
+    const config = parseConfig('{ "rules": { "test-named": ["warning", { "also": true }] } }', [named]);
+    const withOption = only.lint(input("process.on('SIGTERM', stop);\nfunction (\n", 'src/a.ts', { config }));
+    expect(withOption.findings.map((f) => f.ruleId)).toEqual(['parse-error']);
+  });
+
   it('non-production files are not linted', () => {
     expect(engine.lint(input("const a = 'bad';\n", 'src/a.test.ts')).findings).toEqual([]);
   });
