@@ -3,17 +3,20 @@ import ts from 'typescript';
 /** Strip parentheses, type assertions, `satisfies`, non-null `!` and `await`. */
 export function unwrap(node: ts.Node): ts.Node {
   let n = node;
+  // one switch on the kind (this runs for most nodes rules look at)
   for (;;) {
-    if (
-      ts.isParenthesizedExpression(n) ||
-      ts.isAsExpression(n) ||
-      ts.isSatisfiesExpression(n) ||
-      ts.isNonNullExpression(n) ||
-      ts.isTypeAssertionExpression(n) ||
-      ts.isAwaitExpression(n)
-    ) {
-      n = n.expression;
-    } else return n;
+    switch (n.kind) {
+      case ts.SyntaxKind.ParenthesizedExpression:
+      case ts.SyntaxKind.AsExpression:
+      case ts.SyntaxKind.SatisfiesExpression:
+      case ts.SyntaxKind.NonNullExpression:
+      case ts.SyntaxKind.TypeAssertionExpression:
+      case ts.SyntaxKind.AwaitExpression:
+        n = (n as ts.ParenthesizedExpression).expression;
+        continue;
+      default:
+        return n;
+    }
   }
 }
 

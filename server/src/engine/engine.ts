@@ -196,6 +196,8 @@ for (const name of Object.keys(ts.SyntaxKind)) {
   if (typeof v === 'number' && !/^(First|Last)/.test(name) && !KIND_BY_NAME.has(name)) KIND_BY_NAME.set(name, v);
 }
 
+const KIND_SLOTS = Math.max(...KIND_BY_NAME.values()) + 1;
+
 export function syntaxKindOf(name: string): number | undefined {
   return KIND_BY_NAME.get(name);
 }
@@ -414,7 +416,9 @@ export function createEngine(opts: { rules: readonly Rule[]; fileBudgetMs?: numb
       else findings.push(f);
     }
 
-    const listeners: Listener[][] = [];
+    // one slot per SyntaxKind, filled up front: a sparse array would fall back to a dictionary lookup per node
+    const listeners: (Listener[] | undefined)[] = new Array<Listener[] | undefined>(KIND_SLOTS).fill(undefined);
+    let listening = false;
     const endHooks: { rule: Rule; fn: () => void }[] = [];
 
     // One state object per file, one light context per rule (getters on the class prototype, not per object).
@@ -462,6 +466,7 @@ export function createEngine(opts: { rules: readonly Rule[]; fileBudgetMs?: numb
             const k = KIND_BY_NAME.get(name);
             if (k === undefined) throw new Error(`unknown SyntaxKind "${name}" in visitor`);
             (listeners[k] ??= []).push({ rule, fn: fn as (n: ts.Node) => void });
+            listening = true;
           }
         }
       } catch (err) {
@@ -478,7 +483,7 @@ export function createEngine(opts: { rules: readonly Rule[]; fileBudgetMs?: numb
       internalErrors.push({ ruleId, message: e.message, stack: e.stack });
     }
 
-    if (listeners.length || endHooks.length) {
+    if (listening || endHooks.length) {
       const sf = getSourceFile();
       overBudget();
       // the file's nodes in document order: listed (and parents linked) when it was parsed, or now for a given tree
