@@ -2,7 +2,41 @@
  * Env-read shapes: how real code reads an environment variable. Used by fallback-secret, open-cors,
  * hardcoded-localhost and friends. Syntax only: names are resolved within the file.
  */
-import { ts, dottedName, staticName, stringValue, unwrap } from '../../server/src/engine/api';
+import { ts, dottedName, staticName, stringValue, unwrap, type CodeNames } from '../../server/src/engine/api';
+
+/** Receivers of `<x>.get('X')` that `envRead` takes for a config service, as they are usually written (it matches them in any case). */
+const CONFIG_RECEIVERS = ['config', 'Config', 'CONFIG', 'configService', 'ConfigService', 'appConfig', 'AppConfig', 'cfg', 'CFG', 'Env'];
+/** The same receivers in any case, as whole words (each found is then looked up as a name). */
+const CONFIG_RECEIVER_WORDS = /\b(?:(?:app)?config(?:service)?|cfg|env)\b/gi;
+/** The module specifier of an env module (`envModuleImports`), from its opening quote or last slash to its closing quote. */
+const ENV_MODULE_SPECIFIER = /[/'"]env(?:\.(?:server|mjs|js|ts|cjs|mts))*['"]/;
+
+/**
+ * Can the file read an env variable the way `envRead` and `isEnvObject` see it (with `envAliases`,
+ * `envModuleImports` and `envStaticImports`), by its names (a `codeHint`)? `env` (`process.env`, `import.meta.env`,
+ * `Bun.env`, `Deno.env.get`, `{ env }` and `const env = process.env` aliases, `env.get()`, `env()`), the env-module
+ * exports `serverEnv`/`ENV`, SvelteKit's `$env/static/*` modules, the getters (`getEnv`, `readEnv`…); a config
+ * service's `.get()` (its receiver in any case: the usual spellings by name, the rest found in the text and looked up); and a default
+ * import of an env module (`import config from '~/env'`: any name, so its specifier in the text).
+ */
+export function mayReadEnv(ids: CodeNames, text: string): boolean {
+  if (ids.has('env') || ids.has('serverEnv') || ids.has('ENV') || ids.has('$env/static/private') || ids.has('$env/static/public')) return true;
+  if (ids.has('getEnv') || ids.has('readEnv') || ids.has('getEnvVar') || ids.has('getEnvironmentVariable')) return true;
+  if (ids.has('get')) {
+    for (const n of CONFIG_RECEIVERS) if (ids.has(n)) return true;
+    if (someWordIsName(ids, text, CONFIG_RECEIVER_WORDS)) return true;
+  }
+  return ENV_MODULE_SPECIFIER.test(text);
+}
+
+/** Is some match of the global `words` in the text also a name of the file (not only a string or a comment)? */
+function someWordIsName(ids: CodeNames, text: string, words: RegExp): boolean {
+  words.lastIndex = 0;
+  let found = false;
+  for (let m = words.exec(text); m && !found; m = words.exec(text)) found = ids.has(m[0]);
+  words.lastIndex = 0;
+  return found;
+}
 
 export interface EnvRead {
   /** the variable name, when static (`process.env.JWT_SECRET` → JWT_SECRET) */

@@ -6,7 +6,7 @@
  *   and bindings created in the file by a logger factory (pino(), winston.createLogger(), bunyan.createLogger(),
  *   new Logger(), getLogger(), `<logger>.child()`), whatever their name.
  */
-import { dottedName, staticName, stringValue, ts, unwrap } from '../../server/src/engine/api';
+import { dottedName, staticName, stringValue, ts, unwrap, type CodeNames } from '../../server/src/engine/api';
 
 /** Methods of console and of the common loggers (pino, winston, bunyan, Nest, log4js, loglevel). */
 export const LOG_METHODS: ReadonlySet<string> = new Set([
@@ -29,6 +29,37 @@ export const LOG_METHODS: ReadonlySet<string> = new Set([
   'dir',
   'table',
 ]);
+
+/**
+ * Can the file hold a `logCall`, by its names (a `codeHint`)? A method of LOG_METHODS, and a receiver `logCall`
+ * accepts: `console`, a conventional name (`logger`, `log`, `LOG`…; the `…Logger`, `…_logger`, `…_LOGGER` ones by
+ * the text, as any name may end so), or a binding of a logger factory (`pino`, `createLogger`, `getLogger`,
+ * `Logger`; `<logger>.child()` needs a conventional name already).
+ */
+export function mayHaveLogCall(ids: CodeNames, text: string): boolean {
+  let method = false;
+  for (const m of LOG_METHODS) {
+    if (ids.has(m)) {
+      method = true;
+      break;
+    }
+  }
+  if (!method) return false;
+  return (
+    ids.has('console') ||
+    ids.has('logger') ||
+    ids.has('log') ||
+    ids.has('Logger') ||
+    ids.has('LOGGER') ||
+    ids.has('LOG') ||
+    ids.has('pino') ||
+    ids.has('createLogger') ||
+    ids.has('getLogger') ||
+    text.includes('Logger') ||
+    text.includes('_logger') ||
+    text.includes('_LOGGER')
+  );
+}
 
 /** Callees that create a logger: `pino()`, `winston.createLogger()`, `bunyan.createLogger()`, `new Logger()`, `x.child()`. */
 const FACTORY = /(^|\.)(pino|createLogger|getLogger|Logger|child)$/;

@@ -1,6 +1,9 @@
 import { defineRule, dottedName, ts, unwrap, type Fix, type RuleContext } from '../../server/src/engine/api';
 import { inServerFunction, runtimeSide } from '../_lib/runtimeSide';
 
+/** The logger's own implementation: `logger.ts`, `logging/`, `loggers/`. */
+const LOGGER_PATH = /(^|\/)(loggers?|logging)(\/|\.[a-z]+$)/i;
+
 const LEVEL: Record<string, string> = { log: 'info', info: 'info', debug: 'debug', trace: 'trace', dir: 'debug', warn: 'warn' };
 
 /** The name of an application logger bound at the top of the file (imported or created), if any. */
@@ -37,14 +40,20 @@ export default defineRule({
   messages: {
     console: 'console.{{method}}() in server code bypasses the application logger (levels, structure, redaction).',
   },
-  textHint: /console\s*\.\s*(log|info|debug|trace|dir|warn)\b/,
+  // a `console.<method>` call (the names `console` and a method of LEVEL), outside an executable script (`#!`) and
+  // outside the logger's own implementation (its path), the two exclusions check() makes without the package
+  codeHint: (ids, text, { path }) =>
+    ids.has('console') &&
+    (ids.has('log') || ids.has('info') || ids.has('debug') || ids.has('trace') || ids.has('dir') || ids.has('warn')) &&
+    !text.startsWith('#!') &&
+    !LOGGER_PATH.test(path),
   check(ctx) {
     const sf = ctx.sourceFile;
     // one-off CLIs and seeds (scripts/, bin/), CLI packages (package.json bin): stdout is their output
     // (a file with a shebang is an executable script too)
     if (ctx.file.roles.script || ctx.packageJson?.hasBin || ctx.file.text.startsWith('#!')) return;
     // the logger's own implementation writes to the console on purpose
-    if (/(^|\/)(loggers?|logging)(\/|\.[a-z]+$)/i.test(ctx.file.path)) return;
+    if (LOGGER_PATH.test(ctx.file.path)) return;
     const side = runtimeSide(sf, ctx.file.path, ctx.packageJson);
     if (side === 'browser') return;
     let logger: string | null | undefined;

@@ -5,11 +5,12 @@ import {
   stringValue,
   ts,
   unwrap,
+  type CodeNames,
   type Fix,
   type RuleContext,
   type TextEdit,
 } from '../../server/src/engine/api';
-import { envAliases, envModuleImports, envRead, envStaticImports, isEnvObject, type EnvRead } from '../_lib/envReads';
+import { envAliases, envModuleImports, envRead, envStaticImports, isEnvObject, mayReadEnv, type EnvRead } from '../_lib/envReads';
 import { embedsCredentials, isSecretName, nameWords } from '../_lib/secretNames';
 
 /** A fallback value: a string literal, or an identifier bound to one at the top of the file. */
@@ -142,6 +143,21 @@ function isEnvSchema(obj: ts.Node): boolean {
   return false;
 }
 
+/**
+ * Names a schema default needs (a `codeHint`): `default` (the `.default()` call or envalid's `default:` key), the
+ * schema call around the object (`isEnvSchema`), and a zod/Joi/yup root (SCHEMA_ROOTS) or an envalid validator.
+ */
+function mayHaveSchemaDefault(ids: CodeNames): boolean {
+  return ids.has('default') && hasSome(ids, SCHEMA_CALLS) && hasSome(ids, SCHEMA_VALUES);
+}
+const SCHEMA_CALLS = ['object', 'strictObject', 'looseObject', 'extend', 'merge', 'keys', 'shape', 'cleanEnv', 'envsafe', 'createEnv'];
+const SCHEMA_VALUES = ['z', 'zod', 'Joi', 'joi', 'yup', 'Yup', 'str', 'email', 'host', 'url', 'json'];
+
+function hasSome(ids: CodeNames, names: readonly string[]): boolean {
+  for (const n of names) if (ids.has(n)) return true;
+  return false;
+}
+
 const FIX_TITLE = 'Remove the fallback and fail fast when the variable is missing';
 
 export default defineRule({
@@ -166,7 +182,9 @@ export default defineRule({
       description: 'Regular expressions (case-insensitive) for more names that hold secrets, e.g. "^LEDGER_SEAL$".',
     },
   },
-  textHint: /\b[eE]nv\b|[cC]onfig\w*\s*\.\s*get\b|getEnv|readEnv|\.default\(|envsafe/,
+  // an env read (`mayReadEnv`: every fallback, ternary, destructuring default and `get('X', 'dev')` judged needs one), or
+  // a schema default: `.default()` of a zod/Joi/yup chain or an envalid `{ default }`, in a schema object (isEnvSchema's callees)
+  codeHint: (ids, text) => mayReadEnv(ids, text) || mayHaveSchemaDefault(ids),
   check(ctx) {
     const extra = (ctx.options.extraSecretNames as readonly string[] | undefined) ?? [];
     let facts: FileFacts | undefined;

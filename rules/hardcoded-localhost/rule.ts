@@ -93,6 +93,9 @@ const BIND_CALLEES = /^(listen|serve|createServer|startServer|start|server|Serve
 
 const FIX_ARRAY_TITLE = 'Allow localhost only in development';
 
+/** A local address as the text holds it: the files with a local target to report. */
+const LOCAL_TEXT = /localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]/;
+
 const TEST_TOOLING = /(^|\/)[^/]*(testcontainers?|test-?utils?|test-?helpers?|testing|e2e|integration-tests?|load-?tests?|perf(ormance)?-?tests?|stress-?tests?|k6|benchmarks?|mocks?|msw|fixtures?|seeds?|seeders?)[^/]*\//i;
 
 export default defineRule({
@@ -116,7 +119,10 @@ export default defineRule({
     k8sEnv: 'Container "{{container}}" points {{name}} at {{value}}.',
     dotenv: '{{name}} points at {{value}} in a deployed environment file.',
   },
-  textHint: /localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]/,
+  textHint: LOCAL_TEXT,
+  // code: a local address in the text (only strings hold one), outside the paths codeVisitor skips by their name
+  // (samples and local entrypoints, healthchecks, test tooling)
+  codeHint: (_ids, text, { path }) => LOCAL_TEXT.test(text) && !skippedCodePath(path),
   check(ctx) {
     switch (ctx.file.kind) {
       case 'code':
@@ -139,16 +145,25 @@ export default defineRule({
 
 const show = (v: string): string => JSON.stringify(v.length > 80 ? `${v.slice(0, 77)}...` : v);
 
+/**
+ * Code paths with nothing to report, by the path alone: samples and local entrypoints, container healthchecks (they
+ * call the container itself), and test tooling that lives outside test folders (`testcontainers/`, `test-utils/`,
+ * `e2e-helpers/`).
+ */
+function skippedCodePath(path: string): boolean {
+  const base = path.split('/').pop() ?? '';
+  return isSampleOrLocalPath(path) || /health-?check|healthz|probe/i.test(base) || TEST_TOOLING.test(path);
+}
+
 function codeVisitor(ctx: RuleContext) {
   const pkg = ctx.packageJson;
   const path = ctx.file.path;
-  const base = path.split('/').pop() ?? '';
-  // one-off CLIs, local tools, container healthchecks (they call the container itself), samples
-  if (ctx.file.roles.script || pkg?.hasBin || isSampleOrLocalPath(path) || /health-?check|healthz|probe/i.test(base)) return undefined;
+  // one-off CLIs, local tools, samples, healthchecks, test tooling
+  if (ctx.file.roles.script || pkg?.hasBin || skippedCodePath(path)) return undefined;
   // desktop and editor hosts talk to the processes they start on the user's machine
   if (pkg && ['electron', '@tauri-apps/api', 'vscode', '@types/vscode'].some((d) => pkg.dependencies.has(d))) return undefined;
-  // test tooling that lives outside test folders: `testcontainers/`, `test-utils/`, `e2e-helpers/`, a `@acme/testing` package
-  if (TEST_TOOLING.test(path) || /(^|[/@-])(test|tests|testing|e2e|mocks?|fixtures?)([/-]|$)/i.test(pkg?.name ?? '')) return undefined;
+  // a test package (`@acme/testing`)
+  if (/(^|[/@-])(test|tests|testing|e2e|mocks?|fixtures?)([/-]|$)/i.test(pkg?.name ?? '')) return undefined;
   const sf = ctx.sourceFile;
   const isNextConfig = ctx.file.kind === 'next.config';
   let aliases: Set<string> | undefined;

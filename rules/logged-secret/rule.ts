@@ -11,7 +11,7 @@ import {
   type TextEdit,
 } from '../../server/src/engine/api';
 import { envAliases, envRead, isEnvObject } from '../_lib/envReads';
-import { LoggerBindings, logCall, loggerFactory, redactCovers, redactPaths, redactValue } from '../_lib/loggedSecretLoggers';
+import { LoggerBindings, logCall, loggerFactory, mayHaveLogCall, redactCovers, redactPaths, redactValue } from '../_lib/loggedSecretLoggers';
 import { inServerFunction, runtimeSide } from '../_lib/runtimeSide';
 import { embedsCredentials, isSecretName, nameWords } from '../_lib/secretNames';
 
@@ -89,9 +89,8 @@ export default defineRule({
     environment: '{{logger}}() logs the whole environment ("{{name}}"), every secret in it included.',
     typedSecret: '{{logger}}() logs "{{name}}", whose type has the secret field "{{prop}}".',
   },
-  // a logger receiver (the names `logCall` accepts, or a logger factory) and a logging method call
-  textHint:
-    /^(?=[\s\S]*?(?:\b(?:console|logger|log|Logger|LOGGER|LOG)\b|\w(?:Logger|_LOGGER)\b|_logger\b|pino|winston|bunyan|createLogger|getLogger))(?=[\s\S]*?\.\s*(?:log|info|debug|warn|warning|error|trace|fatal|verbose|silly|http|notice|critical|crit|alert|emerg|dir|table)\s*\()/,
+  // a logging method and a logger receiver (the names `logCall` accepts, or a logger factory): every finding is a log call
+  codeHint: (ids, text) => mayHaveLogCall(ids, text),
   usesTypes: true,
   check(ctx) {
     const sf = ctx.sourceFile;

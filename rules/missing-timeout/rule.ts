@@ -12,6 +12,7 @@ import {
   stringValue,
   ts,
   unwrap,
+  type CodeNames,
   type Fix,
   type RuleContext,
 } from '../../server/src/engine/api';
@@ -20,6 +21,13 @@ import {
 const AXIOS_METHODS: Record<string, number> = { get: 1, delete: 1, head: 1, options: 1, post: 2, put: 2, patch: 2, request: 0, postForm: 2, putForm: 2, patchForm: 2 };
 const GOT_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'stream']);
 const SUPERAGENT_METHODS = new Set(['get', 'post', 'put', 'patch', 'del', 'delete', 'head', 'options']);
+/** The packages `collectImports` binds a client from (node's http modules apart: only their get/request are checked). */
+const CLIENT_PACKAGES = ['axios', 'got', 'superagent', 'node-fetch', 'cross-fetch', 'isomorphic-fetch', 'isomorphic-unfetch', 'undici'];
+const HTTP_MODULES = ['http', 'https', 'node:http', 'node:https'];
+/** One of those as a module specifier (an `http` name alone may be a property: `this.http.get(…)`). */
+const HTTP_SPECIFIER = /['"](?:node:)?https?['"]/;
+/** One of them as a string (the argument of `require`). */
+const REQUIRED_CLIENT = /['"`](?:node-fetch|undici|cross-fetch|isomorphic-(?:un)?fetch|axios|got|superagent|(?:node:)?https?)['"`]/;
 /** Argument/terminal libraries: a module importing one is CLI code. */
 const CLI_LIBS = /^(commander|yargs|@oclif\/core|cac|citty|clipanion|meow|sade|inquirer|@inquirer\/prompts|prompts|enquirer|@clack\/prompts|ora)$/;
 /** Test infrastructure: a module importing one is test support code, even outside `test/`. */
@@ -184,8 +192,16 @@ export default defineRule({
   options: {
     timeoutMs: { type: 'number', default: 30_000, minimum: 1, description: 'The timeout, in milliseconds, that the fix writes.' },
   },
-  // the global fetch is called by name; every other client is imported by its package name
-  textHint: /\bfetch\s*\(|['"](node-fetch|undici|cross-fetch|isomorphic-(un)?fetch|axios|got|superagent|(node:)?https?)['"]|\bHttpModule\b/,
+  // the global fetch is called by name; every other client is imported by its package name (a name; for node's http
+  // modules, which `this.http` or a JSDoc `@see https://…` name too, with a `get`/`request` to call and the module's
+  // specifier in the text), or required (a string: `require('axios')`); not in an executable script (`#!`, which check() skips)
+  codeHint: (ids, text) =>
+    !text.startsWith('#!') &&
+    (ids.has('fetch') ||
+      ids.has('HttpModule') ||
+      hasSome(ids, CLIENT_PACKAGES) ||
+      ((ids.has('get') || ids.has('request')) && hasSome(ids, HTTP_MODULES) && HTTP_SPECIFIER.test(text)) ||
+      (ids.has('require') && REQUIRED_CLIENT.test(text))),
   check(ctx) {
     const sf = ctx.sourceFile;
     const text = sf.text;
@@ -535,6 +551,11 @@ export default defineRule({
     }
   },
 });
+
+function hasSome(ids: CodeNames, names: readonly string[]): boolean {
+  for (const n of names) if (ids.has(n)) return true;
+  return false;
+}
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

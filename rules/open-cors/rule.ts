@@ -18,6 +18,7 @@ import {
   mapGet,
   mapPair,
   scalarString,
+  type CodeNames,
   type Fix,
   type NginxDirective,
   type RuleContext,
@@ -47,6 +48,7 @@ const CORS_PACKAGES: Record<string, CorsPackage> = {
   'fastify-cors': { arrayOrigin: true, koa: false },
   '@elysiajs/cors': { arrayOrigin: true, koa: false },
 };
+const CORS_PACKAGE_NAMES = Object.keys(CORS_PACKAGES);
 /** socket.io and NestJS hand their `cors` options to the `cors` package. */
 const CORS_PKG = CORS_PACKAGES.cors;
 
@@ -55,6 +57,8 @@ const CORS_OPTIONS_TYPE = /^(CorsOptions|FastifyCorsOptions|CorsConfig)$/;
 
 const ACAO = 'access-control-allow-origin';
 const ACAC = 'access-control-allow-credentials';
+/** The header name as the code checks compare it (lower-cased). */
+const ACAO_TEXT = /access-control-allow-origin/i;
 
 type Verdict =
   | { kind: 'wildcard' }
@@ -81,6 +85,18 @@ export default defineRule({
       "The request's Origin is reflected into Access-Control-Allow-Origin with credentials allowed, so any site can call it with the user's cookies and read the response.",
   },
   textHint: /cors|access-?control-?allow-?origin|allow(?:ed)?_origins?/i,
+  // code: a CORS middleware imported (its package name), `enableCors`, a CORS options type, a `cors` key; `cors` in the
+  // text next to what reads it without a name (`require('cors')`, a computed `['cors']` key of socket.io/Nest options);
+  // or the Access-Control-Allow-Origin header (a string, in any case)
+  codeHint: (ids, text) =>
+    ids.has('cors') ||
+    hasSome(ids, CORS_PACKAGE_NAMES) ||
+    ids.has('enableCors') ||
+    ids.has('CorsOptions') ||
+    ids.has('FastifyCorsOptions') ||
+    ids.has('CorsConfig') ||
+    ((ids.has('require') || ids.has('socket.io') || ids.has('NestFactory') || ids.has('WebSocketGateway') || ids.has('Server')) && text.includes('cors')) ||
+    ACAO_TEXT.test(text),
   check(ctx) {
     if (ctx.file.kind === 'dotenv') return checkDotenv(ctx);
     if (ctx.file.kind === 'k8s') return checkK8s(ctx);
@@ -492,6 +508,11 @@ function sameBranch(n: ts.Node, at: ts.Node, scope: ts.Node): boolean {
     if (branch && !inside(child)) return false;
   }
   return true;
+}
+
+function hasSome(ids: CodeNames, names: readonly string[]): boolean {
+  for (const n of names) if (ids.has(n)) return true;
+  return false;
 }
 
 /** `require('cors')` → 'cors'. */

@@ -16,6 +16,9 @@ import {
 } from '../../server/src/engine/api';
 import { isLocalDotenv } from '../_lib/dotenvScope';
 
+/** The query parameters `disablesTlsToRemoteHost` looks for. */
+const TLS_OFF_PARAM = /sslmode=disable|ssl=false|tls=false/i;
+
 /** `sslmode=disable` (or `ssl=false`) in a connection URL whose host is a remote, fully qualified one. */
 export function disablesTlsToRemoteHost(value: string): boolean {
   if (!/[?&](sslmode=disable|ssl=false|tls=false)\b/i.test(value)) return false;
@@ -43,6 +46,15 @@ export default defineRule({
     pgsslmodeDisable: 'PGSSLMODE=disable turns TLS off for the connection to {{host}}.',
   },
   textHint: /rejectUnauthorized|strictSSL|NODE_TLS_REJECT_UNAUTHORIZED|sslmode=disable|ssl=false|tls=false|PGSSLMODE/i,
+  // code: the names the checks read (`rejectUnauthorized`/`strictSSL` keys and members, `env.NODE_TLS_REJECT_UNAUTHORIZED`),
+  // the two keys written as computed strings (`['strictSSL']: false`, not names), and a URL (`://`, or `:\/` escaped) that turns TLS off
+  codeHint: (ids, text) =>
+    ids.has('rejectUnauthorized') ||
+    ids.has('strictSSL') ||
+    ids.has('NODE_TLS_REJECT_UNAUTHORIZED') ||
+    (text.includes('Unauthorized') && text.includes('rejectUnauthorized')) ||
+    (text.includes('SSL') && text.includes('strictSSL')) ||
+    ((text.includes('://') || text.includes(':\\/')) && TLS_OFF_PARAM.test(text)),
   check(ctx) {
     if (ctx.file.kind === 'compose') return checkCompose(ctx);
     if (ctx.file.kind === 'dotenv') return checkDotenv(ctx);

@@ -19,6 +19,9 @@ const OLD_NODE_VERSIONS = new Set(['TLSv1', 'TLSv1.1', 'SSLv3']);
 /** OpenSSL method names that pin a protocol older than TLS 1.2 (`TLSv1_2_method` and `TLS_method` are fine). */
 const OLD_METHOD = /^(SSLv2|SSLv3|TLSv1|TLSv1_1)(_server|_client)?_method$/;
 
+/** The option keys the code check reads. */
+const NODE_TLS_KEY = /minVersion|maxVersion|secureProtocol/;
+
 const HSTS = 'strict-transport-security';
 /** Host names of this machine and of reserved test domains (RFC 6761 `.test`, `.localhost`, mDNS `.local`). */
 const LOCAL_NAME = /^(localhost|127\.\d+\.\d+\.\d+|\[?::1\]?|\S*\.(localhost|test|local|invalid))$/i;
@@ -44,6 +47,11 @@ export default defineRule({
     defaultVersion: "{{name}} = '{{value}}' lets every TLS connection of the process use a version older than 1.2.",
   },
   textHint: /TLSv1(?![._]?[23])|SSLv[23]|\blisten\b[^;\n]*\b(?:ssl|quic)\b|\bssl[ \t]+on\b/,
+  // code: an old protocol's name in the text (every value the checks flag holds `TLSv1` or `SSLv`), and a key the
+  // checks read: a name (`minVersion`, `maxVersion`, `secureProtocol`, `tls.DEFAULT_MIN_VERSION`…) or a computed string key
+  codeHint: (ids, text) =>
+    (text.includes('TLSv1') || text.includes('SSLv')) &&
+    (ids.has('minVersion') || ids.has('maxVersion') || ids.has('secureProtocol') || ids.has('DEFAULT_MIN_VERSION') || ids.has('DEFAULT_MAX_VERSION') || NODE_TLS_KEY.test(text)),
   check(ctx) {
     if (ctx.file.kind === 'nginx') return checkNginx(ctx);
     return codeVisitor(ctx);
