@@ -20,15 +20,19 @@ const NOT_A_MODEL = /(^|\.)(Object|Array|Promise|Date|JSON|Reflect|Buffer|URL|UR
 const BUILDER_CALL = /^(from|into|table|collection|query|getRepository|insert|insertInto|replaceInto|update|updateTable|where|andWhere|eq|match|whereIn|returning|onConflict|knex|db|trx|sql)$/;
 /** Calls whose result is a record loaded from the database (`const doc = await Model.findById(id)`). */
 const LOOKUP = /^(find\w*|findByPk|findOrFail|findOneOrFail|findUniqueOrThrow|findFirstOrThrow)$/;
-/** Every method `writeOf` accepts, and the saves `isSavedIn` looks for. */
-const WRITE_NAMES = [...new Set([...PRISMA_WRITES, ...SECOND_ARG_WRITES, ...FIRST_ARG_WRITES, 'persist', 'persistAndFlush'])];
+/**
+ * The methods `writeOf` accepts, and the saves `isSavedIn` looks for; `values` and `set` only count on the chains
+ * `writeOf` requires of them (`insertInto(t).values(…)`, `updateTable(t).set(…)`, a record loaded by `find…`).
+ */
+const WRITE_NAMES = [...new Set([...PRISMA_WRITES, ...SECOND_ARG_WRITES, ...FIRST_ARG_WRITES, 'persist', 'persistAndFlush', '$set', '$setOnInsert'])].filter((m) => m !== 'values' && m !== 'set');
 /** A save `isSavedIn` finds in the text of a scope (comments included). */
 const SAVE_TEXT = /\.\s*(save|persist|persistAndFlush|insert|update)\s*\(/;
 
-/** A write method or a Mongo update operator, by name. */
-function writeByName(ids: CodeNames): boolean {
+/** A write method or a Mongo update operator, by name (`insert` and `update` stand for their chains). */
+function writeByName(ids: CodeNames, text: string): boolean {
   for (const m of WRITE_NAMES) if (ids.has(m)) return true;
-  return ids.has('$set') || ids.has('$setOnInsert');
+  if (ids.has('values') && (ids.has('insertInto') || ids.has('into') || ids.has('replaceInto'))) return true;
+  return ids.has('set') && (ids.has('updateTable') || text.includes('find'));
 }
 
 /** Crypto and other non-database `update`/`set` receivers. */
@@ -63,7 +67,7 @@ export default defineRule({
   // `@Body()` and a service, or a save isSavedIn finds in the text (comments included) after `new Model(…)`
   codeHint: (ids, text) => {
     if (!hasRequestSource(ids, text)) return false;
-    if (writeByName(ids)) return true;
+    if (writeByName(ids, text)) return true;
     // this.xService.create…(body), this.xRepository.update…(body)
     if (ids.has('Body') && (text.includes('ervice') || text.includes('epo'))) return true;
     return SAVE_TEXT.test(text);
