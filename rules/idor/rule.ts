@@ -904,10 +904,15 @@ export default defineRule({
         body,
         (n) =>
           ts.isIfStatement(n) &&
-          /^\s*!/.test(n.expression.getText(sf)) &&
+          startsWithNot(n.expression) &&
           someDescendant(n.expression, (c) => ts.isCallExpression(c) && MACHINE_CHECK.test(calleeMethod(c) ?? '') && c.arguments.length > 0) &&
           exits(n.thenStatement),
       );
+    }
+
+    /** `if (!…)`: the condition's text starts with `!` (its first token, without copying the text). */
+    function startsWithNot(e: ts.Expression): boolean {
+      return e.pos !== e.end && text.charCodeAt(e.getStart(sf)) === 33;
     }
 
     function hasGuardDecorator(n: ts.Node): boolean {
