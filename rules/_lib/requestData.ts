@@ -95,12 +95,10 @@ const NEST_REQUEST = new Set(['Req', 'Request']);
 const UNTYPED_BODY = /^(any|unknown|object|Object|Record<.*>|\{.*\}|Partial<.*>|Pick<.*>|Omit<.*>|Required<.*>|Readonly<.*>|Array<any>|any\[\])$/s;
 
 // -------------------------------------------------------------------------------------------- code hint
+// The names a file must contain before anything in it can be request data, for rules' `codeHint`: every value
+// `origin()` returns starts at one of the roots below (a parameter, an h3 reader or a server action), and a
+// request object or a context gives data only through one of its members.
 
-/**
- * The names a file must contain before anything in it can be request data, for rules' `codeHint`: every value
- * `origin()` returns starts at one of the roots below (a parameter, an h3 reader or a server action), and a
- * request object or a context gives data only through one of its members.
- */
 /** Sources by themselves: Nest `@Body/@Query/@Param/@Headers`, the h3 readers. */
 const SOURCE_NAMES = ['Body', 'Query', 'Param', 'Headers', 'readBody', 'readRawBody', 'getQuery', 'getRouterParams', 'readMultipartFormData', 'readFormData', 'getRouterParam', 'getHeader', 'getRequestHeader', 'getCookie', 'readValidatedBody', 'getValidatedQuery', 'getValidatedRouterParams'];
 /** A request object: REQUEST_NAMES, REQUEST_TYPES (and `express.Request`), Nest `@Req()`/`@Request()`, `ctx.request`, `c.req`. */
