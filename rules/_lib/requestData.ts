@@ -16,14 +16,7 @@
  * superstruct, a Fastify route `schema.body`, a validation middleware, Hono `valid()`, a typed Nest DTO) keeps
  * the value but marks it validated.
  */
-import { calleeMethod, dottedName, getProperty, staticName, stringValue, ts, unwrap } from '../../server/src/engine/api';
-
-/**
- * Words every file with request data contains (for rules' `textHint`): the request objects, their data members
- * and methods, handler bags, Nest decorators, server actions, h3 readers, Lambda events.
- */
-export const REQUEST_HINT =
-  /\breq\b|request|\bctx\b|context|\bevent\b|\bevt\b|params|query|searchParams|input|body|formData|use server|@(Body|Query|Param|Headers|Req)\b|readBody|readRawBody|getQuery|getRouterParams?|getHeader|getRequestHeader|getCookie|readMultipartFormData|readFormData|readValidatedBody|getValidated\w*|queryStringParameters|pathParameters/;
+import { calleeMethod, dottedName, getProperty, staticName, stringValue, ts, unwrap, type CodeNames } from '../../server/src/engine/api';
 
 export interface Origin {
   /** the request expression the value comes from, as written (`req.body`, `await request.json()`) */
@@ -100,6 +93,69 @@ const NEST_DATA = new Set(['Body', 'Query', 'Param', 'Headers']);
 const NEST_REQUEST = new Set(['Req', 'Request']);
 /** Types of a `@Body()` parameter that make Nest's ValidationPipe validate nothing. */
 const UNTYPED_BODY = /^(any|unknown|object|Object|Record<.*>|\{.*\}|Partial<.*>|Pick<.*>|Omit<.*>|Required<.*>|Readonly<.*>|Array<any>|any\[\])$/s;
+
+// -------------------------------------------------------------------------------------------- code hint
+// The names a file must contain before anything in it can be request data, for rules' `codeHint`: every value
+// `origin()` returns starts at one of the roots below (a parameter, an h3 reader or a server action), and a
+// request object or a context gives data only through one of its members.
+
+/** Sources by themselves: Nest `@Body/@Query/@Param/@Headers`, the h3 readers. */
+const SOURCE_NAMES = ['Body', 'Query', 'Param', 'Headers', 'readBody', 'readRawBody', 'getQuery', 'getRouterParams', 'readMultipartFormData', 'readFormData', 'getRouterParam', 'getHeader', 'getRequestHeader', 'getCookie', 'readValidatedBody', 'getValidatedQuery', 'getValidatedRouterParams'];
+/** A request object: REQUEST_NAMES, REQUEST_TYPES (and `express.Request`), Nest `@Req()`/`@Request()`, `ctx.request`, `c.req`. */
+const REQUEST_ROOTS = ['req', 'request', 'incomingRequest', '_req', '_request', '_incomingRequest', 'Request', 'NextRequest', 'NextApiRequest', 'FastifyRequest', 'IncomingMessage', 'HonoRequest', 'ExpressRequest', 'KoaRequest', 'Req'];
+/** What a request object gives data through: its keys, `nextUrl`, its body, text and value methods. */
+const REQUEST_MEMBERS = [...REQUEST_OBJECT_KEYS, ...REQUEST_STRING_KEYS, 'nextUrl', ...REQUEST_BODY_METHODS, ...REQUEST_TEXT_METHODS, 'valid', ...REQUEST_VALUE_METHODS];
+/** Members that are data on any context, a `{ params, url }` handler bag included (`url` through its parts). */
+const CONTEXT_DATA = ['params', 'query', 'searchParams'];
+const URL_PARTS = ['pathname', 'search', 'href', 'hash'];
+/** A context that has `input`/`parsedInput`: CONTEXT_NAMES, a handler bag (BAG_KEYS, or `body` in a call), a tRPC / next-safe-action procedure. */
+const INPUT_CONTEXTS = ['ctx', 'context', 'c', 'event', 'evt', 'args', 'opts', 'props', 'request', 'req', 'url', 'queryStringParameters', 'pathParameters', 'body', 'query', 'mutation', 'subscription', 'action', 'stateAction'];
+/** Lambda event members (on `event`/`evt` only). */
+const LAMBDA_DATA = ['body', 'queryStringParameters', 'pathParameters', 'multiValueQueryStringParameters'];
+
+function hasAny(ids: CodeNames, names: readonly string[]): boolean {
+  for (const n of names) if (ids.has(n)) return true;
+  return false;
+}
+
+/**
+ * Can the file hold request data at all (a strict superset of the files where `origin()` finds some)? The names
+ * only: a server action's arguments are request data too, and only the text says so (`usesServer`). Remembered
+ * for the last file: the hints of several rules ask in a row.
+ */
+export function requestSourceByName(ids: CodeNames): boolean {
+  if (ids !== lastIds) {
+    lastIds = ids;
+    lastSource = computeSourceByName(ids);
+  }
+  return lastSource;
+}
+let lastIds: CodeNames | undefined;
+let lastSource = false;
+
+function computeSourceByName(ids: CodeNames): boolean {
+  if (hasAny(ids, CONTEXT_DATA) || hasAny(ids, SOURCE_NAMES)) return true;
+  if (hasAny(ids, REQUEST_ROOTS) && hasAny(ids, REQUEST_MEMBERS)) return true;
+  if (ids.has('url') && hasAny(ids, URL_PARTS)) return true;
+  if ((ids.has('input') || ids.has('parsedInput')) && hasAny(ids, INPUT_CONTEXTS)) return true;
+  return (ids.has('event') || ids.has('evt')) && hasAny(ids, LAMBDA_DATA);
+}
+
+/** Can the file hold request data: its names (`requestSourceByName`) or a `'use server'` directive (`usesServer`). */
+export function hasRequestSource(ids: CodeNames, text: string): boolean {
+  return requestSourceByName(ids) || usesServer(text);
+}
+
+/** Can the text have a `'use server'` directive (of the module or of a function)? Remembered for the last text. */
+export function usesServer(text: string): boolean {
+  if (text !== lastText) {
+    lastText = text;
+    lastUsesServer = text.includes('use server');
+  }
+  return lastUsesServer;
+}
+let lastText: string | undefined;
+let lastUsesServer = false;
 
 type FnLike = ts.SignatureDeclaration & { body?: ts.Node };
 

@@ -10,8 +10,10 @@ import {
   stringValue,
   ts,
   unwrap,
+  type CodeNames,
   type Fix,
 } from '../../server/src/engine/api';
+import { usesServer } from '../_lib/requestData';
 
 // ---------------------------------------------------------------------------------------------------------
 // Vocabulary
@@ -37,6 +39,8 @@ const WEBHOOK_TEXT =
 /** Calls that check access to a record, by the words of their name: `canEdit`, `verifyFolderAccess`, `throwIfNoPermission`. */
 const ACCESS_VERB = /^(can|cannot|authorize|enforce)$/;
 const CHECK_VERB = /^(has|check|verify|ensure|assert|require|throw|validate|is|must|user|guard)$/;
+/** A name whose first word may be an ACCESS_VERB or a CHECK_VERB (after leading underscores and blanks, in any case). */
+const ACCESS_START = /^[_\s]*(can|authorize|enforce|has|check|verify|ensure|assert|require|throw|validate|is|must|user|guard)/i;
 const ACCESS_WORD = /^(access|permission|permissions|owner|ownership|owns|member|membership|authorized|allowed|role|roles|policy|policies)$/;
 /** Calls whose result is the caller's identity. */
 const AUTH_CALL =
@@ -74,6 +78,37 @@ const REPO_WRITE = new Set(['update', 'delete', 'softDelete', 'restore', 'remove
 const DB_ROOT = /^(db|tx|trx|knex|database|conn|connection|drizzle|orm|qb|kysely|pg|sql)$|(Db|DB|Knex)$/;
 const SUPABASE_USER_CLIENT = /^(createServerClient|createRouteHandlerClient|createServerComponentClient|createServerActionClient|createBrowserClient|createPagesServerClient|createPagesBrowserClient|createMiddlewareClient|createClientComponentClient)$/;
 const WRITE_METHOD = /^(update\w*|delete\w*|destroy|remove|softDelete|upsert|replaceOne|findByIdAndUpdate|findByIdAndDelete|findByIdAndRemove|findOneAnd\w+|restore)$/;
+
+/** Every query method `queryInfo` accepts (Prisma and drizzle need a `where` key, supabase an `eq`/`in`/`match`). */
+const QUERY_NAMES = [...new Set(['where', 'andWhere', 'whereIn', ...BY_ID, ...FILTER_ONE, ...FILTER_MANY, ...REPO_WRITE])];
+
+function hasQuery(ids: CodeNames): boolean {
+  for (const m of QUERY_NAMES) if (ids.has(m)) return true;
+  return ids.has('from') && (ids.has('eq') || ids.has('in') || ids.has('match'));
+}
+
+/**
+ * Can the file have a handler the visitors run: a tRPC / next-safe-action procedure, a Nest route method,
+ * `fastify.route({ url, handler })`, an exported handler of a file-routed module, a pages/api default export,
+ * `app.get('/path', …)` / `router.route('/path').get(…)`, a server action?
+ */
+function hasHandler(ids: CodeNames, text: string, path: string): boolean {
+  if ((ids.has('query') || ids.has('mutation') || ids.has('action')) && (ids.has('input') || ids.has('schema') || ids.has('inputSchema'))) return true;
+  for (const d of NEST_ROUTES) if (ids.has(d)) return true;
+  if (ids.has('route') && ids.has('url') && ids.has('handler')) return true;
+  if (path.includes('pages/api/')) return true;
+  if (/(^|\/)(route\.(ts|js|mts|mjs)|\+server\.(ts|js))$/.test(path) && FILE_VERBS.some((v) => ids.has(v))) return true;
+  if (/(^|\/)\+(page|layout)\.server\.(ts|js)$/.test(path) && (ids.has('load') || ids.has('actions'))) return true;
+  if (/(^|\/)routes\//.test(path) && (ids.has('loader') || ids.has('action'))) return true;
+  // a route path is a string: '/x/:id' (or `router.route('/x')`)
+  for (const m of ROUTE_METHODS) {
+    if (!ids.has(m)) continue;
+    if (ids.has('route') || text.includes("'/") || text.includes('"/') || text.includes('`/') || text.includes('\\/')) return true;
+    break;
+  }
+  return usesServer(text);
+}
+const FILE_VERBS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /** Preferred owner columns for the fix, tenant first. `user`-like columns map to the caller's id. */
 const FIX_TENANT_COLUMNS = ['organizationId', 'orgId', 'tenantId', 'teamId', 'workspaceId', 'accountId', 'companyId'];
@@ -145,8 +180,8 @@ export default defineRule({
       description: 'More column names that tie a record to its owner or tenant, e.g. "clinicId".',
     },
   },
-  // a request handler and a query in the same file
-  textHint: /^(?=[\s\S]*?(?:param|query|body|json\(|input|use server|formdata|valid\())(?=[\s\S]*?\.(?:find\w*|where|andWhere|whereIn|delete\w*|del|update\w*|upsert|destroy|remove|softDelete|from|eq|match)\s*\()/i,
+  // a handler (hasHandler) and a query by name (hasQuery) in the same file
+  codeHint: (ids, text, file) => hasQuery(ids) && hasHandler(ids, text, file.path),
   check(ctx) {
     const sf = ctx.sourceFile;
     const text = sf.text;
@@ -176,6 +211,8 @@ export default defineRule({
     function run(h: Handler, needsCaller = false): void {
       if (done.has(h.fn)) return;
       done.add(h.fn);
+      // no request object or request value to start from: nothing in the handler (or the helpers it calls) is request data
+      if (!h.tainted.size && !h.requests.size) return;
       // file-routed handlers, server actions and tRPC procedures that have not established a caller before the
       // query are public by design (share pages, sign-up flows) or unauthenticated: not an ownership question
       for (const c of analyze(h, [])) {
@@ -867,10 +904,15 @@ export default defineRule({
         body,
         (n) =>
           ts.isIfStatement(n) &&
-          /^\s*!/.test(n.expression.getText(sf)) &&
+          startsWithNot(n.expression) &&
           someDescendant(n.expression, (c) => ts.isCallExpression(c) && MACHINE_CHECK.test(calleeMethod(c) ?? '') && c.arguments.length > 0) &&
           exits(n.thenStatement),
       );
+    }
+
+    /** `if (!…)`: the condition's text starts with `!` (its first token, without copying the text). */
+    function startsWithNot(e: ts.Expression): boolean {
+      return e.pos !== e.end && text.charCodeAt(e.getStart(sf)) === 33;
     }
 
     function hasGuardDecorator(n: ts.Node): boolean {
@@ -1320,6 +1362,8 @@ export default defineRule({
 });
 
 function isAccessName(name: string): boolean {
+  // the first word is where the name starts: most names start with no verb at all
+  if (!ACCESS_START.test(name)) return false;
   const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase().split(/\s+/).filter(Boolean);
   if (!words.length) return false;
   if (ACCESS_VERB.test(words[0])) return true;

@@ -6,10 +6,11 @@ import {
   stringValue,
   ts,
   unwrap,
+  type CodeNames,
   type Fix,
   type RuleContext,
 } from '../../server/src/engine/api';
-import { enclosingFunction, REQUEST_HINT, requestData, type Origin, type RequestData } from '../_lib/requestData';
+import { enclosingFunction, hasRequestSource, requestData, type Origin, type RequestData } from '../_lib/requestData';
 
 /**
  * Raw-SQL sinks. `raw`: the argument is SQL by the API's contract (`$queryRawUnsafe`, `knex.raw`, `sql.unsafe`);
@@ -57,6 +58,42 @@ const CHECK_CALL = /^(includes|has|indexOf|test|match|some|find|hasOwnProperty|i
 
 const FIX_PARAMS = 'Pass the values as query parameters';
 
+/** Roots of a query-builder chain that `isQueryBuilderChain` accepts, by name (`\w+QueryBuilder`, `\w+Qb` by text). */
+const BUILDER_ROOTS = ['createQueryBuilder', 'qb', 'queryBuilder', 'builder'];
+/** The words every SQL_TEXT match starts with, before a non-word character. */
+const SQL_KEYWORD = /(?:select|insert|update|delete|with|create|drop|alter|truncate|where)(?!\w)/gi;
+
+/**
+ * Can a string of the file start a SQL_TEXT match: a SQL keyword in any case after a non-word character, at the
+ * start, or after an escape (`'…\nWHERE id'`; a backslash up to six characters before it, `\u0020`)?
+ */
+function hasSqlKeyword(text: string): boolean {
+  SQL_KEYWORD.lastIndex = 0;
+  for (let m = SQL_KEYWORD.exec(text); m; m = SQL_KEYWORD.exec(text)) {
+    const i = m.index;
+    if (i === 0 || !/\w/.test(text[i - 1]) || text.slice(Math.max(0, i - 6), i - 1).includes('\\')) return true;
+  }
+  return false;
+}
+
+/**
+ * The sinks `sinkOf` can return, by name: 'sql' for a raw-SQL method or a builder condition, 'query' for a driver
+ * method whose argument counts only when its literal text is SQL.
+ */
+function sqlSinkByName(ids: CodeNames, text: string): 'sql' | 'query' | undefined {
+  // `.raw(…)`/`.unsafe(…)`/`.literal(…)`: raw SQL on a SQL receiver, a driver query on another one
+  if (ids.has('raw') || ids.has('unsafe') || ids.has('literal')) return 'sql';
+  for (const m of RAW_METHODS) if (ids.has(m)) return 'sql';
+  for (const m of BUILDER_METHODS) {
+    if (!ids.has(m)) continue;
+    for (const r of BUILDER_ROOTS) if (ids.has(r)) return 'sql';
+    if (text.includes('QueryBuilder') || text.includes('Qb')) return 'sql';
+    break;
+  }
+  for (const m of QUERY_METHODS) if (ids.has(m)) return 'query';
+  return undefined;
+}
+
 export default defineRule({
   id: 'sql-injection',
   title: 'SQL built from request data',
@@ -72,11 +109,13 @@ export default defineRule({
     concatenated: 'Request data ({{source}}) is concatenated into the SQL passed to {{sink}}.',
     passed: 'Request data ({{source}}) is passed to {{sink}} as SQL.',
   },
-  // a SQL keyword (every SQL_TEXT match starts with one) or a raw-SQL API, and request data
-  textHint: new RegExp(
-    `^(?=[\\s\\S]*?(?:${/\b(select|insert|update|delete|create|drop|alter|truncate|where)\b|\bwith\s+\w+\s+as\b|unsafe|raw\s*\(|literal\s*\(|createQueryBuilder|\bqb\b|queryBuilder|builder/i.source}))(?=[\\s\\S]*?(?:${REQUEST_HINT.source}))`,
-    'i',
-  ),
+  // request data (hasRequestSource) and a sink by name: a raw-SQL method, a query-builder condition on a builder,
+  // or a driver query method in a file whose text has a SQL keyword (every SQL_TEXT match starts with one)
+  codeHint: (ids, text) => {
+    if (!hasRequestSource(ids, text)) return false;
+    const sink = sqlSinkByName(ids, text);
+    return sink === 'sql' || (sink === 'query' && hasSqlKeyword(text));
+  },
   check(ctx) {
     const sf = ctx.sourceFile;
     const rd = requestData(sf);

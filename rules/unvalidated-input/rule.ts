@@ -1,5 +1,5 @@
-import { calleeMethod, defineRule, dottedName, getProperty, staticName, ts, unwrap } from '../../server/src/engine/api';
-import { enclosingFunction, REQUEST_HINT, requestData, type Origin } from '../_lib/requestData';
+import { calleeMethod, defineRule, dottedName, getProperty, staticName, ts, unwrap, type CodeNames } from '../../server/src/engine/api';
+import { enclosingFunction, hasRequestSource, requestData, type Origin } from '../_lib/requestData';
 
 /** Prisma-style writes: `x.model.create({ data })`, `update({ where, data })`, `upsert({ create, update })`. */
 const PRISMA_WRITES = new Set(['create', 'createMany', 'createManyAndReturn', 'update', 'updateMany', 'updateManyAndReturn', 'upsert']);
@@ -20,6 +20,21 @@ const NOT_A_MODEL = /(^|\.)(Object|Array|Promise|Date|JSON|Reflect|Buffer|URL|UR
 const BUILDER_CALL = /^(from|into|table|collection|query|getRepository|insert|insertInto|replaceInto|update|updateTable|where|andWhere|eq|match|whereIn|returning|onConflict|knex|db|trx|sql)$/;
 /** Calls whose result is a record loaded from the database (`const doc = await Model.findById(id)`). */
 const LOOKUP = /^(find\w*|findByPk|findOrFail|findOneOrFail|findUniqueOrThrow|findFirstOrThrow)$/;
+/**
+ * The methods `writeOf` accepts, and the saves `isSavedIn` looks for; `values` and `set` only count on the chains
+ * `writeOf` requires of them (`insertInto(t).values(…)`, `updateTable(t).set(…)`, a record loaded by `find…`).
+ */
+const WRITE_NAMES = [...new Set([...PRISMA_WRITES, ...SECOND_ARG_WRITES, ...FIRST_ARG_WRITES, 'persist', 'persistAndFlush', '$set', '$setOnInsert'])].filter((m) => m !== 'values' && m !== 'set');
+/** A save `isSavedIn` finds in the text of a scope (comments included). */
+const SAVE_TEXT = /\.\s*(save|persist|persistAndFlush|insert|update)\s*\(/;
+
+/** A write method or a Mongo update operator, by name (`insert` and `update` stand for their chains). */
+function writeByName(ids: CodeNames, text: string): boolean {
+  for (const m of WRITE_NAMES) if (ids.has(m)) return true;
+  if (ids.has('values') && (ids.has('insertInto') || ids.has('into') || ids.has('replaceInto'))) return true;
+  return ids.has('set') && (ids.has('updateTable') || text.includes('find'));
+}
+
 /** Crypto and other non-database `update`/`set` receivers. */
 const NOT_DB_CHAIN = /\b(createHash|createHmac|createCipheriv|createDecipheriv|createSign|createVerify|crypto|subtle|hash|hmac|headers|searchParams|cookies|res|response|reply|cache|storage|localStorage|sessionStorage|form|formData|params|url|map|Map|emitter|state|setState)\b/;
 
@@ -48,8 +63,15 @@ export default defineRule({
     spread: 'Request data ({{source}}) is spread into {{write}} unvalidated, so the client can add any field to the write.',
     untypedBody: 'The @Body() parameter "{{name}}" has no validating DTO class and is passed to {{write}}, so the client chooses which fields are written.',
   },
-  // a write method and request data
-  textHint: new RegExp(`^(?=[\\s\\S]*?(?:create|insert|save|upsert|update|values|set\\s*\\(|patch|merge|replace|bulkCreate|assign))(?=[\\s\\S]*?(?:${REQUEST_HINT.source}))`, 'i'),
+  // request data (hasRequestSource) and a write: a write method or a Mongo `$set` by name, an untyped Nest
+  // `@Body()` and a service, or a save isSavedIn finds in the text (comments included) after `new Model(…)`
+  codeHint: (ids, text) => {
+    if (!hasRequestSource(ids, text)) return false;
+    if (writeByName(ids, text)) return true;
+    // this.xService.create…(body), this.xRepository.update…(body)
+    if (ids.has('Body') && (text.includes('ervice') || text.includes('epo'))) return true;
+    return SAVE_TEXT.test(text);
+  },
   check(ctx) {
     const sf = ctx.sourceFile;
     const rd = requestData(sf);
