@@ -145,13 +145,13 @@ const escapeRe = (s: string): string => s.replace(/[.*+?^$|()[\]{}\\/]/g, '\\$&'
 
 /**
  * A hint test: could the file load one of `modules`? Imported (the specifier is a name) or, in a file that calls
- * `require` (and, with `dynamic`, `import(…)`, as `requireTarget` reads), quoted in its text (one regex).
- * `bare`: the rule compares `bareModule(m)`, so `node:m` counts too.
+ * `require` (and, with `dynamic`, `import(…)`, as `requireTarget` reads), quoted in its text (one regex, which also
+ * takes a `node:` prefix, as `bareModule` drops it). A name is looked up as given: list `node:x` for a builtin; a
+ * package is never imported as `node:package`, so the rules' lists of packages are looked up without it.
  */
-export function moduleTest(modules: Iterable<string>, opts: { bare?: boolean; dynamic?: boolean } = {}): (ids: CodeNames, text: string) => boolean {
-  const list = [...modules];
-  const names = opts.bare ? [...list, ...list.map((m) => `node:${m}`)] : list;
-  const quoted = new RegExp(`['"\`]${opts.bare ? '(?:node:)?' : ''}(?:${list.map(escapeRe).join('|')})['"\`]`);
+export function moduleTest(modules: Iterable<string>, opts: { dynamic?: boolean } = {}): (ids: CodeNames, text: string) => boolean {
+  const names = [...modules];
+  const quoted = new RegExp(`['"\`](?:node:)?(?:${names.map(escapeRe).join('|')})['"\`]`);
   const dynamic = !!opts.dynamic;
   return (ids, text) => {
     for (const m of names) if (ids.has(m)) return true;

@@ -77,14 +77,21 @@ const CLIENT_NAME = /^(axios|http|https|client|apiClient|httpClient|fetcher|requ
 
 const NEST_METHODS: Record<string, string> = { Post: 'POST', Put: 'PUT', Patch: 'PATCH', All: 'ALL' };
 
-/** Every spelling of a name the check lower-cases (`.post(`, `.POST(`), for the code hint. */
-function spellings(w: string): string[] {
-  let out = [''];
-  for (const c of w) out = out.flatMap((p) => [p + c, p + c.toUpperCase()]);
-  return out;
+/**
+ * Every spelling of the names the check lower-cases (`.post(`, `.POST(`), for the code hint: the lower-case ones
+ * first, then upper-case and capitalised, then the rest (a file with none looks every one up).
+ */
+function spellings(words: Iterable<string>): string[] {
+  const all = [...words].flatMap((w) => {
+    let out = [''];
+    for (const c of w) out = out.flatMap((p) => [p + c, p + c.toUpperCase()]);
+    return out;
+  });
+  const rank = (s: string): number => (s === s.toLowerCase() ? 0 : s === s.toUpperCase() ? 1 : s === s[0].toUpperCase() + s.slice(1).toLowerCase() ? 2 : 3);
+  return all.sort((a, b) => rank(a) - rank(b));
 }
-const WRITE_NAMES = [...WRITE_METHODS].flatMap(spellings);
-const ROUTE_NAMES = spellings('route');
+const WRITE_NAMES = spellings(WRITE_METHODS);
+const ROUTE_NAMES = spellings(['route']);
 /** What `isRouteRegistration` accepts: a handler's first parameter by name, or a router / app module (`ROUTER_MODULES`, `appCreation`'s). */
 const HANDLER_PARAMS = ['req', 'request', 'ctx', 'context', 'c', 'event'];
 const ROUTER_MODULE_TEXT = /['"`](?:node:)?(?:express|express-promise-router|@koa\/router|koa-router|koa|fastify|hono|polka|restify|h3|elysia|itty-router|@hapi\/hapi|hyper-express|ultimate-express|https?|http2|spdy|net|tls|smtp-server|@nestjs\/core)[/'"`]/;
@@ -104,7 +111,7 @@ function mayRegisterRoute(ids: CodeNames, text: string): boolean {
 }
 
 /** Limiter modules that name no limit or throttle: their files are found by name, the others by `LIMIT_WORD`. */
-const UNNAMED_LIMITERS = moduleTest(['express-slow-down', 'express-brute'], { bare: true, dynamic: true });
+const UNNAMED_LIMITERS = moduleTest(['express-slow-down', 'express-brute'], { dynamic: true });
 /** Every limiter name and module but those above and `@arcjet/…` has `limit` or `throttl` in it (a cheaper first pass). */
 const LIMIT_WORD = /limit|throttl/i;
 const LIMITER_NAMED = /rate.?limit|throttl|limiter/i;

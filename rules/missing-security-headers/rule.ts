@@ -61,9 +61,9 @@ const ENTRY_BASENAME = /^(index|app|server|main|worker|entry|api)\.[a-z]+$/;
  * Code hints: the modules of the app creations this rule reports (`appCreation`: `express()`, `new Koa()`,
  * `fastify()`; `new Hono()` names `Hono`; Nest's is `NestFactory.create`, by name), the header modules, lusca.
  */
-const APP_MODULE = moduleTest(['express', 'koa', 'fastify'], { bare: true, dynamic: true });
-const HONO_MODULE = moduleTest(['hono'], { bare: true, dynamic: true });
-const HEADER_MODULE = moduleTest(HEADER_MODULES, { bare: true, dynamic: true });
+const APP_MODULE = moduleTest(['express', 'koa', 'fastify'], { dynamic: true });
+const HONO_MODULE = moduleTest(['hono'], { dynamic: true });
+const HEADER_MODULE = moduleTest(HEADER_MODULES, { dynamic: true });
 const LUSCA = moduleTest(['lusca'], { dynamic: true });
 /** A security header written as a string (any case); every one of them contains `-options` or `-security`. */
 const HEADER_PREFILTER = /-(?:options|security)/i;

@@ -57,7 +57,7 @@ type Target = Framework | 'unknown';
 /** Code hints: the modules each fact or report needs (compared as `moduleBindings` and `requireTarget` give them). */
 const SHUTDOWN_MODULE = moduleTest(SHUTDOWN_MODULES, { dynamic: true });
 const PROCESS_MODULE = moduleTest(['process', 'node:process'], { dynamic: true });
-const HONO_SERVER = moduleTest(['@hono/node-server'], { bare: true, dynamic: true });
+const HONO_SERVER = moduleTest(['@hono/node-server'], { dynamic: true });
 const BULL_MODULE = moduleTest(BULL_MODULES, { dynamic: true });
 const QUEUE_MODULE = moduleTest(QUEUE_MODULES, { dynamic: true });
 const LISTENER_NAMES = [...LISTENER_METHODS];
