@@ -56,14 +56,15 @@ const LIMITER_NAME = /rate_?limit|throttler/i;
 const LIMITER_TEXT = /rate.?limit|throttl|limiter|slow-down|brute|arcjet/i;
 
 /**
- * Cheap tests before `fileRoute`'s: every file route it knows is under app/, pages/, routes/ or server/, and every
- * path `isAuthPath` accepts has one of these words once lower-cased and stripped of punctuation, as it reads them.
+ * Cheap tests before `fileRoute`'s: every file route it knows is an `app/…/route.ts` or under pages/api/,
+ * app/routes/, src/routes/, server/api/ or server/routes/, and every path `isAuthPath` accepts has one of these
+ * words once lower-cased and stripped of punctuation, as it reads them.
  */
-const FILE_ROUTE_DIR = /(?:app|pages|routes|server)[\\/]/;
+const FILE_ROUTE_PATH = /[\\/]route\.[cm]?[jt]sx?$|(?:^|[\\/])(?:pages[\\/]api|app[\\/]routes|src[\\/]routes|server[\\/](?:api|routes))[\\/]/;
 const AUTH_PATH_WORD = /log|sign|auth|magic|otp|twofactor|2fa|mfa|register|token|forgot|reset|recover/;
 
 function isFileAuthRoute(path: string): boolean {
-  if (!FILE_ROUTE_DIR.test(path) || !AUTH_PATH_WORD.test(path.toLowerCase().replace(/[^a-z0-9]/g, ''))) return false;
+  if (!FILE_ROUTE_PATH.test(path) || !AUTH_PATH_WORD.test(path.toLowerCase().replace(/[^a-z0-9]/g, ''))) return false;
   const route = fileRoute(path);
   return !!route && isAuthPath(route.path);
 }
