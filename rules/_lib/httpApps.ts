@@ -2,9 +2,10 @@
  * HTTP apps and long-running entrypoints, by syntax: which module a name comes from, app creation
  * (`express()`, `new Koa()`, `Fastify()`, `new Hono()`, `NestFactory.create(…)`, `http.createServer(…)`),
  * what a `.listen(` call starts, BullMQ workers, and route registrations with their paths. Shared by
- * no-graceful-shutdown, missing-security-headers, missing-rate-limit and hardcoded-localhost.
+ * no-graceful-shutdown, missing-security-headers, missing-rate-limit and hardcoded-localhost; `moduleTest` (the
+ * code hints' module test) also by websocket-no-auth and csrf-disabled.
  */
-import { dottedName, staticName, stringValue, ts, unwrap, type PackageInfo } from '../../server/src/engine/api';
+import { dottedName, staticName, stringValue, ts, unwrap, type CodeNames, type PackageInfo } from '../../server/src/engine/api';
 
 export type Framework = 'express' | 'koa' | 'fastify' | 'hono' | 'nest' | 'node-http' | 'polka' | 'restify' | 'smtp' | 'tcp';
 
@@ -103,6 +104,59 @@ export function requireTarget(e: ts.Node): { module: string; property?: string }
     if (inner && !inner.property) return u.name.text === 'default' ? inner : { module: inner.module, property: u.name.text };
   }
   return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Code hints: which modules a file can load, from its name table (see `RuleDefinition.codeHint`). An import
+// declaration's specifier is a name there (`import x from 'ws'` → 'ws'); the string given to `require('ws')` or
+// `import('ws')` is not, so for files that call either the text is asked instead. (Nor is a computed key's
+// string, `{ ['secure']: false }`: the hints take a property key to be written as a name or a quoted key.)
+
+let lastText: string | undefined;
+let lastDynamic = false;
+
+/** Could the file call `import(…)`? (Remembered for the last text: the rules ask about one file in turn.) */
+function mayImportDynamically(text: string): boolean {
+  if (text !== lastText) {
+    lastText = text;
+    lastDynamic = callsImport(text);
+  }
+  return lastDynamic;
+}
+
+/**
+ * `import(` or `import (`: an `mport` followed by white space (what `\s` matches) and a parenthesis. A loop over
+ * `indexOf('mport')` takes half the time of the regular expression (`m` is rarer than `i`).
+ */
+function callsImport(text: string): boolean {
+  for (let i = text.indexOf('mport'); i !== -1; i = text.indexOf('mport', i + 5)) {
+    let j = i + 5;
+    while (j < text.length && isSpace(text.charCodeAt(j))) j++;
+    if (text.charCodeAt(j) === 40 /* ( */) return true;
+  }
+  return false;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0xfeff || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
+}
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^$|()[\]{}\\/]/g, '\\$&');
+
+/**
+ * A hint test: could the file load one of `modules`? Imported (the specifier is a name) or, in a file that calls
+ * `require` (and, with `dynamic`, `import(…)`, as `requireTarget` reads), quoted in its text (one regex, which also
+ * takes a `node:` prefix, as `bareModule` drops it). A name is looked up as given: list `node:x` for a builtin; a
+ * package is never imported as `node:package`, so the rules' lists of packages are looked up without it.
+ */
+export function moduleTest(modules: Iterable<string>, opts: { dynamic?: boolean } = {}): (ids: CodeNames, text: string) => boolean {
+  const names = [...modules];
+  const quoted = new RegExp(`['"\`](?:node:)?(?:${names.map(escapeRe).join('|')})['"\`]`);
+  const dynamic = !!opts.dynamic;
+  return (ids, text) => {
+    for (const m of names) if (ids.has(m)) return true;
+    return (ids.has('require') || (dynamic && mayImportDynamically(text))) && quoted.test(text);
+  };
 }
 
 /** Drop a `node:` prefix: `node:http` → `http`. */

@@ -10,6 +10,7 @@ import {
   type Fix,
   type RuleContext,
 } from '../../server/src/engine/api';
+import { moduleTest } from '../_lib/httpApps';
 
 /** CSRF middlewares and the option that lists the methods they skip. */
 const CSRF_PACKAGES: Record<string, { label: string; option: string }> = {
@@ -32,6 +33,9 @@ function isAuthCookieName(name: string): boolean {
   const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
   return words.some((w) => AUTH_WORDS.has(w)) || /^(user|access)$/.test(words[0] ?? '') && words[1] === 'id';
 }
+/** lusca, whose `csrf: false` turns the check off (imported, or required anywhere: `pkgOf` reads both). */
+const LUSCA = moduleTest(['lusca']);
+
 /** CSRF token cookies: scripts must be able to read them (double submit), so only `secure` matters. */
 const CSRF_COOKIE = /csrf|xsrf/i;
 /** Keys of express-session / koa-session options. */
@@ -58,7 +62,16 @@ export default defineRule({
     scriptReadableCookie: 'The {{cookie}} cookie is set with httpOnly: false, so page scripts (and any XSS) can read it.',
     secureCookiesOff: '{{what}} is false, so session cookies are not marked Secure and are also sent over plain HTTP.',
   },
-  textHint: /csrf|secure|httponly|checkorigin|ignoremethods|excludedmethods/i,
+  // the keys a finding is on: `secure` / `httpOnly` / `useSecureCookies` / `checkOrigin` set to false (or 'false'),
+  // `skipCSRFCheck`, `trustedOrigins` under `csrf`, a CSRF package's method-exemption option, lusca's `csrf: false`
+  codeHint: (ids, text) =>
+    ((ids.has('secure') || ids.has('httpOnly') || ids.has('useSecureCookies') || (ids.has('checkOrigin') && ids.has('csrf'))) && text.includes('false')) ||
+    ids.has('skipCSRFCheck') ||
+    (ids.has('trustedOrigins') && ids.has('csrf')) ||
+    ids.has('ignoreMethods') ||
+    ids.has('ignoredMethods') ||
+    ids.has('excludedMethods') ||
+    (ids.has('csrf') && text.includes('false') && LUSCA(ids, text)),
   check(ctx) {
     const sf = ctx.sourceFile;
     const imports = importedNames(sf);

@@ -1,4 +1,4 @@
-import { defineRule, getPropertyValue, stringValue, ts, unwrap, type CodeVisitor } from '../../server/src/engine/api';
+import { defineRule, getPropertyValue, stringValue, ts, unwrap, type CodeNames, type CodeVisitor } from '../../server/src/engine/api';
 import {
   appCreation,
   bareModule,
@@ -7,6 +7,7 @@ import {
   isAuthPath,
   isSampleOrLocalPath,
   moduleBindings,
+  moduleTest,
   requireTarget,
   type FileRoute,
   type ModuleBindings,
@@ -51,13 +52,19 @@ const AUTH_TEXT = /log-?in|sign-?in|sign_in|sign-?up|sign_up|logon|register|forg
 
 /** A limiter of your own: `rateLimit(…)`, `new RateLimiter(…)`, `checkRateLimit(req)`, `@Throttle()`, `ThrottlerGuard`, `env.RATE_LIMITER.limit()`. */
 const LIMITER_NAME = /rate_?limit|throttler/i;
-/** Text every limiter module, name or call contains (the text hint of the facts side). */
+/** Text every limiter module, name or call contains (the check's gate for limiter calls and decorators). */
 const LIMITER_TEXT = /rate.?limit|throttl|limiter|slow-down|brute|arcjet/i;
-/** A route registration of a writing method (`.post(`, `router.route(`, `@Post(`). */
-const WRITE_ROUTE_TEXT = /\.(?:post|put|patch|all|route)\s*\(|@(?:Post|Put|Patch|All)\s*\(/i;
-const AUTH_PATH_HINT = /log-?in|sign-?in|sign_in|sign-?up|sign_up|logon|register|forgot|reset|password|token|otp|2fa|mfa|two-?factor|magic|auth/i;
+
+/**
+ * Cheap tests before `fileRoute`'s: every file route it knows is an `app/…/route.ts` or under pages/api/,
+ * app/routes/, src/routes/, server/api/ or server/routes/, and every path `isAuthPath` accepts has one of these
+ * words once lower-cased and stripped of punctuation, as it reads them.
+ */
+const FILE_ROUTE_PATH = /[\\/]route\.[cm]?[jt]sx?$|(?:^|[\\/])(?:pages[\\/]api|app[\\/]routes|src[\\/]routes|server[\\/](?:api|routes))[\\/]/;
+const AUTH_PATH_WORD = /log|sign|auth|magic|otp|twofactor|2fa|mfa|register|token|forgot|reset|recover/;
 
 function isFileAuthRoute(path: string): boolean {
+  if (!FILE_ROUTE_PATH.test(path) || !AUTH_PATH_WORD.test(path.toLowerCase().replace(/[^a-z0-9]/g, ''))) return false;
   const route = fileRoute(path);
   return !!route && isAuthPath(route.path);
 }
@@ -70,6 +77,54 @@ const ROUTER_MODULES = /^(express|express-promise-router|@koa\/router|koa-router
 const CLIENT_NAME = /^(axios|http|https|client|apiClient|httpClient|fetcher|request|superagent|ky|got|\$http|\$fetch|ofetch|agent|supertest|api\$|instance|axiosInstance)$/i;
 
 const NEST_METHODS: Record<string, string> = { Post: 'POST', Put: 'PUT', Patch: 'PATCH', All: 'ALL' };
+
+/**
+ * Every spelling of the names the check lower-cases (`.post(`, `.POST(`), for the code hint: the lower-case ones
+ * first, then upper-case and capitalised, then the rest (a file with none looks every one up).
+ */
+function spellings(words: Iterable<string>): string[] {
+  const all = [...words].flatMap((w) => {
+    let out = [''];
+    for (const c of w) out = out.flatMap((p) => [p + c, p + c.toUpperCase()]);
+    return out;
+  });
+  const rank = (s: string): number => (s === s.toLowerCase() ? 0 : s === s.toUpperCase() ? 1 : s === s[0].toUpperCase() + s.slice(1).toLowerCase() ? 2 : 3);
+  return all.sort((a, b) => rank(a) - rank(b));
+}
+const WRITE_NAMES = spellings(WRITE_METHODS);
+const ROUTE_NAMES = spellings(['route']);
+/** What `isRouteRegistration` accepts: a handler's first parameter by name, or a router / app module (`ROUTER_MODULES`, `appCreation`'s). */
+const HANDLER_PARAMS = ['req', 'request', 'ctx', 'context', 'c', 'event'];
+const ROUTER_MODULE_TEXT = /['"`](?:node:)?(?:express|express-promise-router|@koa\/router|koa-router|koa|fastify|hono|polka|restify|h3|elysia|itty-router|@hapi\/hapi|hyper-express|ultimate-express|https?|http2|spdy|net|tls|smtp-server|@nestjs\/core)[/'"`]/;
+
+/**
+ * Could the check report a route registration here? A file with auth words (its own gate) and `x.post(…)`-like
+ * calls the check accepts as registrations, `x.route({ method, url, handler })`, or a Nest controller's write
+ * decorator (`@Controller()` + `@Post()`, judged when auth or limiter words are in the text).
+ */
+function mayRegisterRoute(ids: CodeNames, text: string): boolean {
+  const calls =
+    (WRITE_NAMES.some((n) => ids.has(n)) && (HANDLER_PARAMS.some((n) => ids.has(n)) || (ids.has('NestFactory') && ids.has('create')) || ROUTER_MODULE_TEXT.test(text))) ||
+    (ids.has('handler') && ids.has('method') && (ids.has('url') || ids.has('path')) && ROUTE_NAMES.some((n) => ids.has(n)));
+  if (calls && AUTH_TEXT.test(text)) return true;
+  const nest = ids.has('Controller') && (ids.has('Post') || ids.has('Put') || ids.has('Patch') || ids.has('All'));
+  return nest && (AUTH_TEXT.test(text) || LIMITER_TEXT.test(text));
+}
+
+/** Limiter modules that name no limit or throttle: their files are found by name, the others by `LIMIT_WORD`. */
+const UNNAMED_LIMITERS = moduleTest(['express-slow-down', 'express-brute'], { dynamic: true });
+/** Every limiter name and module but those above and `@arcjet/…` has `limit` or `throttl` in it (a cheaper first pass). */
+const LIMIT_WORD = /limit|throttl/i;
+const LIMITER_NAMED = /rate.?limit|throttl|limiter/i;
+
+/**
+ * Could the file record the rate-limiter fact? Its modules (`LIMITER_MODULES`, `LIMITER_PREFIXES`, a `rate-limit`
+ * path), names (`LIMITER_NAME`) and decorators (`@Throttle`) all say `rate…limit`, `throttl` or `limiter`, except
+ * express-slow-down, express-brute and `@arcjet/…`.
+ */
+function mayRecordLimiter(ids: CodeNames, text: string): boolean {
+  return (LIMIT_WORD.test(text) && LIMITER_NAMED.test(text)) || text.includes('@arcjet/') || UNNAMED_LIMITERS(ids, text);
+}
 
 export default defineRule({
   id: 'missing-rate-limit',
@@ -84,9 +139,10 @@ export default defineRule({
   messages: {
     route: 'The auth route "{{route}}" has no rate limiter in its package.',
   },
-  // the file names a limiter (a fact), registers a write route next to auth words, or is a file route
-  // (`app/api/auth/login/route.ts`) whose path is an auth path
-  textHint: (text, { path }) => LIMITER_TEXT.test(text) || (WRITE_ROUTE_TEXT.test(text) && AUTH_TEXT.test(text)) || (AUTH_PATH_HINT.test(path) && isFileAuthRoute(path)),
+  // facts: a limiter named in the text (its module or a name); reports, outside sample paths: a route
+  // registration the check can judge in a file with auth words, a Nest controller's `@Post()`, or a file route
+  // whose path is an auth path (`app/api/auth/login/route.ts`)
+  codeHint: (ids, text, { path }) => mayRecordLimiter(ids, text) || ((mayRegisterRoute(ids, text) || isFileAuthRoute(path)) && !isSampleOrLocalPath(path)),
   check(ctx) {
     const sf = ctx.sourceFile;
     const b = moduleBindings(sf);

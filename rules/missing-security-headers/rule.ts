@@ -12,7 +12,7 @@ import {
   type Fix,
   type RuleContext,
 } from '../../server/src/engine/api';
-import { appCreation, bareModule, isSampleOrLocalPath, moduleBindings, requireTarget, ROUTE_METHODS, type Framework, type ModuleBindings } from '../_lib/httpApps';
+import { appCreation, bareModule, isSampleOrLocalPath, moduleBindings, moduleTest, requireTarget, ROUTE_METHODS, type Framework, type ModuleBindings } from '../_lib/httpApps';
 
 const FACT = 'security-headers';
 
@@ -57,7 +57,17 @@ const FRAMEWORK_LABEL: Partial<Record<Framework, string>> = { express: 'Express'
 /** Hono instances that are mounted into another app are routers: only the root app is reported. */
 const ENTRY_BASENAME = /^(index|app|server|main|worker|entry|api)\.[a-z]+$/;
 
-const APP_OR_HEADERS_TEXT = /express|koa|fastify|hono|NestFactory|helmet|lusca|secure-?headers|nosecone|next-safe|frame-options|content-security-policy|strict-transport-security|content-type-options/i;
+/**
+ * Code hints: the modules of the app creations this rule reports (`appCreation`: `express()`, `new Koa()`,
+ * `fastify()`; `new Hono()` names `Hono`; Nest's is `NestFactory.create`, by name), the header modules, lusca.
+ */
+const APP_MODULE = moduleTest(['express', 'koa', 'fastify'], { dynamic: true });
+const HONO_MODULE = moduleTest(['hono'], { dynamic: true });
+const HEADER_MODULE = moduleTest(HEADER_MODULES, { dynamic: true });
+const LUSCA = moduleTest(['lusca'], { dynamic: true });
+/** A security header written as a string (any case); every one of them contains `-options` or `-security`. */
+const HEADER_PREFILTER = /-(?:options|security)/i;
+const HEADER_LITERAL = /['"`](?:x-frame-options|x-content-type-options|strict-transport-security|content-security-policy)['"`]/i;
 
 export default defineRule({
   id: 'missing-security-headers',
@@ -74,8 +84,15 @@ export default defineRule({
     nextConfig: 'This Next.js config sets no security headers (Strict-Transport-Security, X-Frame-Options, X-Content-Type-Options or Content-Security-Policy), and no middleware of its package does.',
     nextHeaders: 'headers() sets none of Strict-Transport-Security, X-Frame-Options, X-Content-Type-Options or Content-Security-Policy, and no middleware of its package does.',
   },
-  // next.config files always run (their config object is judged); other files name an app or a header setter
-  textHint: (text, { path }) => /(^|\/)next\.config\.[cm]?[jt]s$/.test(path) || APP_OR_HEADERS_TEXT.test(text),
+  // next.config files always run (their config object is judged). Other files: an app that can be reported (its
+  // framework loaded, or `NestFactory.create`, outside sample paths), or a fact: a header module loaded, lusca's
+  // header options, a security header's name written as a string
+  codeHint: (ids, text, { path, kind }) =>
+    kind === 'next.config' ||
+    (((ids.has('NestFactory') && ids.has('create')) || APP_MODULE(ids, text) || (ids.has('Hono') && HONO_MODULE(ids, text))) && !isSampleOrLocalPath(path)) ||
+    HEADER_MODULE(ids, text) ||
+    ((ids.has('xframe') || ids.has('hsts') || ids.has('nosniff') || ids.has('csp')) && LUSCA(ids, text)) ||
+    (HEADER_PREFILTER.test(text) && HEADER_LITERAL.test(text)),
   check(ctx) {
     const sf = ctx.sourceFile;
     const b = moduleBindings(sf);

@@ -8,6 +8,7 @@ import {
   isSampleOrLocalPath,
   isServerlessPackage,
   moduleBindings,
+  moduleTest,
   requireTarget,
   type Framework,
   type ModuleBindings,
@@ -53,6 +54,15 @@ const BULL_MODULES = new Set(['bull', 'bee-queue']);
 
 type Target = Framework | 'unknown';
 
+/** Code hints: the modules each fact or report needs (compared as `moduleBindings` and `requireTarget` give them). */
+const SHUTDOWN_MODULE = moduleTest(SHUTDOWN_MODULES, { dynamic: true });
+const PROCESS_MODULE = moduleTest(['process', 'node:process'], { dynamic: true });
+const HONO_SERVER = moduleTest(['@hono/node-server'], { dynamic: true });
+const BULL_MODULE = moduleTest(BULL_MODULES, { dynamic: true });
+const QUEUE_MODULE = moduleTest(QUEUE_MODULES, { dynamic: true });
+const LISTENER_NAMES = [...LISTENER_METHODS];
+const SIGNAL_TEXT = /SIG(?:TERM|INT)/;
+
 const LIBRARY_DIR = /(^|\/)(packages|libs|internal-packages)\/[^/]+\//;
 
 export default defineRule({
@@ -69,7 +79,19 @@ export default defineRule({
     server: 'The server started by {{call}} has no SIGTERM or SIGINT handler in its package.',
     worker: 'The {{lib}} worker{{queue}} has no SIGTERM or SIGINT handler in its package.',
   },
-  textHint: /listen|Worker|serve\s*\(|\.process\s*\(|SIG(TERM|INT)|enableShutdownHooks|terminus|close-with-grace|http-terminator|lightship|graceful|exit-hook|signal-exit|death/,
+  // facts: a shutdown module loaded, `process.on('SIGTERM' | 'SIGINT', …)` (or `on(sig, …)` in a file naming one),
+  // `enableShutdownHooks()`, `Deno.addSignalListener`; reports, outside sample paths: a `.listen(` call,
+  // @hono/node-server's `serve`, `Bun.serve`, `queue.process` on a Bull queue, a BullMQ `new Worker`
+  codeHint: (ids, text, { path }) =>
+    SHUTDOWN_MODULE(ids, text) ||
+    ids.has('enableShutdownHooks') ||
+    (ids.has('addSignalListener') && ids.has('Deno')) ||
+    (LISTENER_NAMES.some((n) => ids.has(n)) && (ids.has('process') || PROCESS_MODULE(ids, text)) && SIGNAL_TEXT.test(text)) ||
+    ((ids.has('listen') ||
+      (ids.has('serve') && (ids.has('Bun') || HONO_SERVER(ids, text))) ||
+      (ids.has('process') && BULL_MODULE(ids, text)) ||
+      (ids.has('Worker') && QUEUE_MODULE(ids, text))) &&
+      !isSampleOrLocalPath(path)),
   check(ctx) {
     const sf = ctx.sourceFile;
     const b = moduleBindings(sf);

@@ -1,4 +1,5 @@
 import { calleeMethod, defineRule, dottedName, getProperty, staticName, stringValue, ts, unwrap } from '../../server/src/engine/api';
+import { moduleTest } from '../_lib/httpApps';
 
 /** Words in a called name that say it authenticates: `verifyJWT`, `authenticate`, `getSession`, `checkLogin`, `jwtService.verify`. */
 const AUTH_WORDS =
@@ -11,6 +12,10 @@ const CALLER_CHECK = /auth|token|session|user|jwt|api_?key|secret|cookie|handsha
 const LOGGER = /(^|\.)(console|logger|log|Logger|debug|metrics|Metrics|tracer|span)(\.|$)/;
 
 type FnLike = ts.FunctionLikeDeclaration;
+
+/** The modules `importedModules` must find before a connection handler is judged, and express-ws for `app.ws(…)`. */
+const SERVER_MODULES = moduleTest(['ws', 'socket.io']);
+const EXPRESS_WS = moduleTest(['express-ws']);
 
 interface ServerInfo {
   readonly kind: 'ws' | 'io';
@@ -35,7 +40,14 @@ export default defineRule({
     gateway: 'The WebSocket gateway {{name}} accepts connections without a guard or a check in handleConnection.',
     route: 'The WebSocket route {{route}} accepts connections without an auth hook, middleware, or a check in its handler.',
   },
-  textHint: /socket\.io|['"]ws['"]|WebSocket|websocket|upgradeWebSocket|express-ws/,
+  // what each check starts from: a `.on/.once/.addListener('connection' | 'connect', …)` call in a file that loads
+  // ws or socket.io, a `@WebSocketGateway()` class, express-ws `app.ws(…)`, a Fastify route with a `websocket`
+  // option, Hono's `upgradeWebSocket(…)`
+  codeHint: (ids, text) =>
+    ((ids.has('on') || ids.has('once') || ids.has('addListener')) && SERVER_MODULES(ids, text) && text.includes('connect')) ||
+    ids.has('WebSocketGateway') ||
+    (ids.has('ws') && EXPRESS_WS(ids, text)) ||
+    ((ids.has('get') || ids.has('all') || ids.has('route')) && (ids.has('websocket') || ids.has('upgradeWebSocket'))),
   check(ctx) {
     const sf = ctx.sourceFile;
     const imports = importedModules(sf);
