@@ -154,9 +154,11 @@ export function parseCode(path: string, text: string): ts.SourceFile {
 
 let bindParent: ts.Node | undefined;
 let bindList: ts.Node[] | undefined;
+let bindKinds: number[] | undefined;
 function bindChild(n: ts.Node): void {
   (n as { parent: ts.Node }).parent = bindParent!;
   bindList!.push(n);
+  bindKinds!.push(n.kind);
   const saved = bindParent;
   bindParent = n;
   ts.forEachChild(n, bindChild);
@@ -165,19 +167,23 @@ function bindChild(n: ts.Node): void {
 
 /**
  * Every node of the file in document order (pre-order, as `ts.forEachChild` visits them, the file first), with
- * `parent` set on each: the rules' visitors are dispatched from this list instead of a second recursive walk.
+ * `parent` set on each, and their kinds in a parallel array of small integers: the rules' visitors are dispatched
+ * from these instead of a second recursive walk, and the dispatch reads a node only when a visitor wants its kind.
  */
-export function indexNodes(sf: ts.SourceFile): ts.Node[] {
-  const list: ts.Node[] = [sf];
-  bindList = list;
+export function indexNodes(sf: ts.SourceFile): { readonly nodes: ts.Node[]; readonly kinds: number[] } {
+  const nodes: ts.Node[] = [sf];
+  const kinds: number[] = [sf.kind];
+  bindList = nodes;
+  bindKinds = kinds;
   bindParent = sf;
   try {
     ts.forEachChild(sf, bindChild);
   } finally {
     bindList = undefined;
+    bindKinds = undefined;
     bindParent = undefined;
   }
-  return list;
+  return { nodes, kinds };
 }
 
 function parseDiagnosticsOf(sf: ts.SourceFile): readonly ts.DiagnosticWithLocation[] {
@@ -341,7 +347,7 @@ export function createEngine(opts: { rules: readonly Rule[]; fileBudgetMs?: numb
     const directives = text.includes('prodready-disable') ? parseDirectives(text, lineIdx(), commentSyntaxOf(kind)) : [];
     let sourceFile = input.sourceFile;
     let parsed = !!sourceFile;
-    let nodes: ts.Node[] | undefined;
+    let nodes: { readonly nodes: ts.Node[]; readonly kinds: number[] } | undefined;
     let yamlFile: YamlFile | undefined;
     let textFile: Parsed | undefined;
     let style: Style | undefined;
@@ -487,13 +493,16 @@ export function createEngine(opts: { rules: readonly Rule[]; fileBudgetMs?: numb
       const sf = getSourceFile();
       overBudget();
       // the file's nodes in document order: listed (and parents linked) when it was parsed, or now for a given tree
-      const all = (nodes ??= indexNodes(sf));
-      for (let i = 0; i < all.length; i++) {
-        if ((i & 1023) === 1023) overBudget();
+      const index = (nodes ??= indexNodes(sf));
+      const all = index.nodes;
+      const kinds = index.kinds;
+      for (let i = 0; i < kinds.length; i++) {
+        if ((i & 4095) === 4095) overBudget();
+        const ls = listeners[kinds[i]];
+        if (ls === undefined) continue;
         const node = all[i];
-        const ls = listeners[node.kind];
-        if (!ls) continue;
-        for (const l of ls) {
+        for (let j = 0; j < ls.length; j++) {
+          const l = ls[j];
           if (failed.size && failed.has(l.rule.id)) continue;
           try {
             l.fn(node);

@@ -179,7 +179,7 @@ export function skipReason(text: string): string | undefined {
   }
   if (text.length > 2000) {
     let lines = 1;
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lines++;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
     if (text.length / lines > 400) return 'minified';
   }
   return undefined;
