@@ -60,7 +60,9 @@ function readIgnore(dir: string): Ignore | undefined {
 
 function ignoredBy(layers: readonly IgnoreLayer[], abs: string, isDir: boolean): boolean {
   for (const l of layers) {
-    let rel = path.relative(l.dir, abs).split(path.sep).join('/');
+    // abs is under each layer's folder (layers are the walked folder's ancestors): a slice, not path.relative
+    let rel = abs.startsWith(l.dir + path.sep) ? abs.slice(l.dir.length + 1) : path.relative(l.dir, abs);
+    if (path.sep !== '/') rel = rel.split(path.sep).join('/');
     if (!rel || rel.startsWith('..')) continue;
     if (isDir) rel += '/';
     if (l.ig.ignores(rel)) return true;
@@ -117,7 +119,7 @@ export function walkFiles(paths: readonly string[], cwd: string, issues: WalkIss
 function walkDir(dir: string, root: string, layers: IgnoreLayer[], out: Set<string>, issues: WalkIssue[], seen: Set<string>): void {
   let real: string;
   try {
-    real = fs.realpathSync(dir);
+    real = fs.realpathSync.native(dir); // one syscall (the JS realpath lstat()s every segment of the path)
   } catch {
     return;
   }
@@ -148,7 +150,9 @@ function walkDir(dir: string, root: string, layers: IgnoreLayer[], out: Set<stri
           continue;
         }
       }
-      const rel = path.relative(root, abs).split(path.sep).join('/');
+      // abs = dir + sep + name and dir is root or under it: the relative path is a slice (path.relative resolves both)
+      const relNative = abs.startsWith(root + path.sep) ? abs.slice(root.length + 1) : path.relative(root, abs);
+      const rel = path.sep === '/' ? relNative : relNative.split(path.sep).join('/');
       if (!kindEntryForPath(rel)) continue;
       if (/\.min\.(js|mjs|cjs)$/.test(ent.name)) continue;
       if (ignoredBy(here, abs, false)) continue;
