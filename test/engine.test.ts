@@ -288,6 +288,21 @@ describe('engine', () => {
     expect(withOption.findings.map((f) => f.ruleId)).toEqual(['parse-error']);
   });
 
+  it('a hint that throws fails its rule only: internal-error, the other rules still run', () => {
+    const boom = (): boolean => {
+      throw new Error('hint broke');
+    };
+    const brokenCode = defineRule({ ...literalRule, id: 'broken-code', textHint: undefined, codeHint: boom });
+    const brokenText = defineRule({ ...literalRule, id: 'broken-text', kinds: ['code', 'compose'], textHint: boom });
+    const e = createEngine({ rules: [brokenCode, brokenText, literalRule] });
+    const r = e.lint(input("x('bad');\n"));
+    expect(r.findings.map((f) => f.ruleId).sort()).toEqual(['internal-error', 'internal-error', 'test-literal']);
+    expect(r.findings.filter((f) => f.ruleId === 'internal-error').map((f) => f.message).sort()).toEqual([
+      'Rule "broken-code" failed on this file: hint broke',
+      'Rule "broken-text" failed on this file: hint broke',
+    ]);
+  });
+
   it('non-production files are not linted', () => {
     expect(engine.lint(input("const a = 'bad';\n", 'src/a.test.ts')).findings).toEqual([]);
   });

@@ -141,9 +141,8 @@ export function scriptKindFor(path: string): ts.ScriptKind {
   return SCRIPT_KIND[ext] ?? ts.ScriptKind.TS;
 }
 
-/** Parse TypeScript/JavaScript once; ASTs are never cached by the engine. */
 /**
- * Parses a file for the rules. TypeScript's own parent pass (`setParentNodes`) is a second walk over the tree;
+ * Parse TypeScript/JavaScript once (ASTs are never cached by the engine) for the rules. TypeScript's own parent pass (`setParentNodes`) is a second walk over the tree;
  * `indexNodes` links the parents in the walk that lists the nodes for the rules' visitors, so a file is walked once.
  */
 export function parseCode(path: string, text: string): ts.SourceFile {
@@ -315,6 +314,7 @@ export function createEngine(opts: { rules: readonly Rule[]; fileBudgetMs?: numb
     const config = input.config ?? fallback;
     const findings: Finding[] = [];
     const internalErrors: InternalError[] = [];
+    const failed = new Set<string>();
     const base = { path: input.path, absPath: input.absPath, kind };
     const facts: string[] = [];
     const deferred: DeferredFinding[] = [];
@@ -337,8 +337,15 @@ export function createEngine(opts: { rules: readonly Rule[]; fileBudgetMs?: numb
         active.push({ rule, severity, options, afterParse: (afterParse = true) });
         continue;
       }
-      if (!hintMatches(rule, text, input.path, kind, options)) continue;
-      active.push({ rule, severity, options });
+      let wanted: boolean;
+      try {
+        wanted = hintMatches(rule, text, input.path, kind, options);
+      } catch (err) {
+        // a hint is rule code: its failure is the rule's (reported, other rules unaffected)
+        fail(rule.id, err);
+        continue;
+      }
+      if (wanted) active.push({ rule, severity, options });
     }
 
     // Built on first use: most files have no finding and no directive.
@@ -352,7 +359,6 @@ export function createEngine(opts: { rules: readonly Rule[]; fileBudgetMs?: numb
     let textFile: Parsed | undefined;
     let style: Style | undefined;
     const seen = new Set<string>();
-    const failed = new Set<string>();
 
     const getSourceFile = (): ts.SourceFile => {
       if (!sourceFile) {
@@ -382,7 +388,15 @@ export function createEngine(opts: { rules: readonly Rule[]; fileBudgetMs?: numb
     // code hints are decided on the parsed file's names (one parse either way: every rule shares it)
     if (afterParse) {
       const ids = namesOf(getSourceFile());
-      active = active.filter((a) => !a.afterParse || a.rule.codeHint!(ids, text, { path: input.path, kind, options: a.options }));
+      active = active.filter((a) => {
+        if (!a.afterParse) return true;
+        try {
+          return a.rule.codeHint!(ids, text, { path: input.path, kind, options: a.options });
+        } catch (err) {
+          fail(a.rule.id, err);
+          return false;
+        }
+      });
     }
 
     // the project root, for package lookups and nginx includes: the file's path is relative to it
@@ -609,7 +623,6 @@ export function createEngine(opts: { rules: readonly Rule[]; fileBudgetMs?: numb
     } };
 }
 
-/** Does the rule's cheap text test let it run on this file (a regex on the text, or a test of text and path)? */
 const NO_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze({});
 const EVERY_NAME: CodeNames = { has: () => true };
 
@@ -619,7 +632,10 @@ export function namesOf(sf: ts.SourceFile): CodeNames {
   return ids && typeof ids.has === 'function' ? ids : EVERY_NAME;
 }
 
-/** The text hint; for a rule with a `codeHint` on a code file, true (that is decided after the parse). */
+/**
+ * Does the rule's cheap text test let it run on this file (a regex on the text, or a test of text, path, kind and
+ * options)? For a rule with a `codeHint` on a code file, true: that is decided after the parse.
+ */
 export function hintMatches(rule: Rule, text: string, path: string, kind: FileKind, options: Readonly<Record<string, unknown>> = NO_OPTIONS): boolean {
   if (rule.codeHint && CODE_KINDS.has(kind)) return true;
   const h = rule.textHint;
