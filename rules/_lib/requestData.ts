@@ -16,7 +16,7 @@
  * superstruct, a Fastify route `schema.body`, a validation middleware, Hono `valid()`, a typed Nest DTO) keeps
  * the value but marks it validated.
  */
-import { calleeMethod, dottedName, getProperty, staticName, stringValue, ts, unwrap, type CodeNames } from '../../server/src/engine/api';
+import { calleeMethod, dottedName, getProperty, hasAnyName, staticName, stringValue, ts, unwrap, type CodeNames } from '../../server/src/engine/api';
 
 export interface Origin {
   /** the request expression the value comes from, as written (`req.body`, `await request.json()`) */
@@ -113,10 +113,6 @@ const INPUT_CONTEXTS = ['ctx', 'context', 'c', 'event', 'evt', 'args', 'opts', '
 /** Lambda event members (on `event`/`evt` only). */
 const LAMBDA_DATA = ['body', 'queryStringParameters', 'pathParameters', 'multiValueQueryStringParameters'];
 
-function hasAny(ids: CodeNames, names: readonly string[]): boolean {
-  for (const n of names) if (ids.has(n)) return true;
-  return false;
-}
 
 /**
  * Can the file hold request data at all (a strict superset of the files where `origin()` finds some)? The names
@@ -134,11 +130,11 @@ let lastIds: CodeNames | undefined;
 let lastSource = false;
 
 function computeSourceByName(ids: CodeNames): boolean {
-  if (hasAny(ids, CONTEXT_DATA) || hasAny(ids, SOURCE_NAMES)) return true;
-  if (hasAny(ids, REQUEST_ROOTS) && hasAny(ids, REQUEST_MEMBERS)) return true;
-  if (ids.has('url') && hasAny(ids, URL_PARTS)) return true;
-  if ((ids.has('input') || ids.has('parsedInput')) && hasAny(ids, INPUT_CONTEXTS)) return true;
-  return (ids.has('event') || ids.has('evt')) && hasAny(ids, LAMBDA_DATA);
+  if (hasAnyName(ids, CONTEXT_DATA) || hasAnyName(ids, SOURCE_NAMES)) return true;
+  if (hasAnyName(ids, REQUEST_ROOTS) && hasAnyName(ids, REQUEST_MEMBERS)) return true;
+  if (ids.has('url') && hasAnyName(ids, URL_PARTS)) return true;
+  if ((ids.has('input') || ids.has('parsedInput')) && hasAnyName(ids, INPUT_CONTEXTS)) return true;
+  return (ids.has('event') || ids.has('evt')) && hasAnyName(ids, LAMBDA_DATA);
 }
 
 /** Can the file hold request data: its names (`requestSourceByName`) or a `'use server'` directive (`usesServer`). */

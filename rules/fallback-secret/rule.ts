@@ -1,5 +1,6 @@
 import {
   defineRule,
+  hasAnyName,
   dottedName,
   removeProperty,
   stringValue,
@@ -148,15 +149,11 @@ function isEnvSchema(obj: ts.Node): boolean {
  * schema call around the object (`isEnvSchema`), and a zod/Joi/yup root (SCHEMA_ROOTS) or an envalid validator.
  */
 function mayHaveSchemaDefault(ids: CodeNames): boolean {
-  return ids.has('default') && hasSome(ids, SCHEMA_CALLS) && hasSome(ids, SCHEMA_VALUES);
+  return ids.has('default') && hasAnyName(ids, SCHEMA_CALLS) && hasAnyName(ids, SCHEMA_VALUES);
 }
 const SCHEMA_CALLS = ['object', 'strictObject', 'looseObject', 'extend', 'merge', 'keys', 'shape', 'cleanEnv', 'envsafe', 'createEnv'];
 const SCHEMA_VALUES = ['z', 'zod', 'Joi', 'joi', 'yup', 'Yup', 'str', 'email', 'host', 'url', 'json'];
 
-function hasSome(ids: CodeNames, names: readonly string[]): boolean {
-  for (const n of names) if (ids.has(n)) return true;
-  return false;
-}
 
 const FIX_TITLE = 'Remove the fallback and fail fast when the variable is missing';
 

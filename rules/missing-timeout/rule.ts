@@ -3,6 +3,7 @@ import {
   appendArgument,
   calleeMethod,
   defineRule,
+  hasAnyName,
   dottedName,
   getProperty,
   getPropertyValue,
@@ -12,7 +13,6 @@ import {
   stringValue,
   ts,
   unwrap,
-  type CodeNames,
   type Fix,
   type RuleContext,
 } from '../../server/src/engine/api';
@@ -199,8 +199,8 @@ export default defineRule({
     !text.startsWith('#!') &&
     (ids.has('fetch') ||
       ids.has('HttpModule') ||
-      hasSome(ids, CLIENT_PACKAGES) ||
-      ((ids.has('get') || ids.has('request')) && hasSome(ids, HTTP_MODULES) && HTTP_SPECIFIER.test(text)) ||
+      hasAnyName(ids, CLIENT_PACKAGES) ||
+      ((ids.has('get') || ids.has('request')) && hasAnyName(ids, HTTP_MODULES) && HTTP_SPECIFIER.test(text)) ||
       (ids.has('require') && REQUIRED_CLIENT.test(text))),
   check(ctx) {
     const sf = ctx.sourceFile;
@@ -552,10 +552,6 @@ export default defineRule({
   },
 });
 
-function hasSome(ids: CodeNames, names: readonly string[]): boolean {
-  for (const n of names) if (ids.has(n)) return true;
-  return false;
-}
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

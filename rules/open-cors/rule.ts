@@ -2,6 +2,7 @@ import {
   appendArgument,
   calleeMethod,
   defineRule,
+  hasAnyName,
   dottedName,
   getProperty,
   hasSpread,
@@ -18,7 +19,6 @@ import {
   mapGet,
   mapPair,
   scalarString,
-  type CodeNames,
   type Fix,
   type NginxDirective,
   type RuleContext,
@@ -90,7 +90,7 @@ export default defineRule({
   // or the Access-Control-Allow-Origin header (a string, in any case)
   codeHint: (ids, text) =>
     ids.has('cors') ||
-    hasSome(ids, CORS_PACKAGE_NAMES) ||
+    hasAnyName(ids, CORS_PACKAGE_NAMES) ||
     ids.has('enableCors') ||
     ids.has('CorsOptions') ||
     ids.has('FastifyCorsOptions') ||
@@ -510,10 +510,6 @@ function sameBranch(n: ts.Node, at: ts.Node, scope: ts.Node): boolean {
   return true;
 }
 
-function hasSome(ids: CodeNames, names: readonly string[]): boolean {
-  for (const n of names) if (ids.has(n)) return true;
-  return false;
-}
 
 /** `require('cors')` → 'cors'. */
 function requiredModule(e: ts.Node): string | undefined {

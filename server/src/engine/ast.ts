@@ -1,4 +1,5 @@
 import ts from 'typescript';
+import type { CodeNames } from './types';
 
 /** Strip parentheses, type assertions, `satisfies`, non-null `!` and `await`. */
 export function unwrap(node: ts.Node): ts.Node {
@@ -243,5 +244,11 @@ export function isDevGated(node: ts.Node): boolean {
     child = n;
     n = n.parent;
   }
+  return false;
+}
+
+/** Does the file's name table (a `codeHint`'s `ids`) hold any of these names? */
+export function hasAnyName(ids: CodeNames, names: Iterable<string>): boolean {
+  for (const n of names) if (ids.has(n)) return true;
   return false;
 }
